@@ -1,0 +1,24 @@
+import type { Knex } from 'knex';
+import * as customers from './0001_customers';
+import * as sla from './0002_sla';
+import * as entitlements from './0003_entitlements';
+import * as queues from './0004_queues';
+import * as cases from './0005_cases';
+import * as knowledge from './0006_knowledge';
+import * as engagement from './0007_engagement';
+import * as bot from './0008_bot';
+
+/**
+ * Every migration, keyed by the name recorded in knex_migrations. Keys are applied in sorted order
+ * and must never be renamed once released: a database remembers migrations by these names.
+ */
+export const migrations: Record<string, Knex.Migration> = {
+  '0001_customers': customers,
+  '0002_sla': sla,
+  '0003_entitlements': entitlements,
+  '0004_queues': queues,
+  '0005_cases': cases,
+  '0006_knowledge': knowledge,
+  '0007_engagement': engagement,
+  '0008_bot': bot,
+};
