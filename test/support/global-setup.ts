@@ -27,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error(
       `The tests need PostgreSQL: could not connect to ${adminUrl} (${(error as Error).message}). ` +
         'Start PostgreSQL or set TEST_DATABASE_URL / TEST_POSTGRES_ADMIN_URL.',
+      { cause: error },
     );
   }
   await admin.query(`create database ${name}`);

@@ -1,0 +1,63 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { Logger } from 'pino';
+import { NotFoundError, ValidationError } from '../services/errors';
+import type { CaseService } from '../services/case.service';
+import { registerCaseRoutes } from './case.routes';
+import { registerHealthRoute, type HealthDependencies } from './health.route';
+import { problem, type Problem } from './problem';
+
+const PROBLEM_JSON = 'application/problem+json';
+
+type RestifyLikeError = Error & { statusCode?: number; body?: { message?: string }; toJSON?: () => unknown };
+
+export interface ApiDependencies {
+  readonly logger: Logger;
+  readonly health: HealthDependencies;
+  readonly cases: CaseService;
+}
+
+/** Largest request body accepted, in bytes: cases and notes are text, attachments go through email. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** Builds the HTTP server (not yet listening), so tests and every entry point share one wiring. */
+export function createApiServer(deps: ApiDependencies): Server {
+  const server = restify.createServer({
+    name: 'caseflow',
+    handleUncaughtExceptions: false,
+    formatters: { [PROBLEM_JSON]: (_req, _res, body) => JSON.stringify(body) },
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: true }));
+
+  registerHealthRoute(server, deps.health);
+  registerCaseRoutes(server, deps.cases);
+
+  // Every error leaves as problem+json: the service's typed errors keep their meaning,
+  // restify's own (bad JSON, too large, unknown route) keep their status.
+  server.on('restifyError', (req: Request, res: Response, err: RestifyLikeError, next: () => void) => {
+    const body = toProblem(err, req);
+    if (body.status >= 500) deps.logger.error({ err, path: req.path() }, 'request failed');
+    // restify sends the error itself after this handler: give it our status, body and media type.
+    err.statusCode = body.status;
+    err.toJSON = () => body;
+    res.header('content-type', PROBLEM_JSON);
+    next();
+  });
+  return server;
+}
+
+function toProblem(err: RestifyLikeError, req: Request): Problem {
+  const instance = req.path();
+  if (err instanceof NotFoundError) return problem(404, 'not-found', 'Not found', { detail: err.message, instance });
+  if (err instanceof ValidationError) {
+    return problem(422, 'validation', 'The request is not valid', {
+      detail: `${err.field}: ${err.message}`,
+      errors: [{ pointer: `/body/${err.field.replaceAll('.', '/')}`, detail: err.message }],
+      instance,
+    });
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 500) return problem(500, 'internal', 'Internal error', { detail: 'the server could not complete the request; it has been logged', instance });
+  const slug = status === 404 ? 'not-found' : status === 413 ? 'too-large' : status === 415 ? 'unsupported-media-type' : 'bad-request';
+  return problem(status, slug, err.name.replace(/Error$/, '') || 'Bad request', { detail: err.body?.message ?? err.message, instance });
+}

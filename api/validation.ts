@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import { problem, type Problem } from './problem';
+
+/** Parses input with a schema; on failure returns a 422 problem naming every offending field. */
+export function parseOrProblem<T extends z.ZodType>(schema: T, input: unknown, where: 'body' | 'query' | 'params'):
+  | { ok: true; value: z.infer<T> }
+  | { ok: false; problem: Problem } {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return { ok: true, value: result.data };
+  const errors = result.error.issues.map((issue) => ({
+    pointer: `/${[where, ...issue.path.map(String)].join('/')}`,
+    detail: issue.message,
+  }));
+  const first = errors[0];
+  return {
+    ok: false,
+    problem: problem(422, 'validation', 'The request is not valid', {
+      detail: first ? `${first.pointer.replace(/^\/(body|query|params)\//, '')}: ${first.detail}` : 'invalid input',
+      errors,
+    }),
+  };
+}

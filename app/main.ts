@@ -1,0 +1,83 @@
+import { createApiServer } from '../api/server';
+import { loadConfig } from './config';
+import { prepareDatabase } from './database';
+import { close, listen } from './http';
+import { createLogger } from './logger';
+import { isPortFree } from './port';
+import { runProcess } from './run';
+import { installTemporalRuntime } from './temporal-runtime';
+import { createServices } from './services';
+import { StartupError } from './startup-error';
+import { connectClient, connectWorker } from './temporal';
+import { startDevServer } from './temporal-dev-server';
+import { createCaseWorker } from './worker-runtime';
+
+/**
+ * All in one process: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), the
+ * records database (PGlite under data/ unless DATABASE_URL is set), the worker and the HTTP server.
+ */
+runProcess(async (lifecycle) => {
+  const config = loadConfig();
+  const logger = createLogger(config, 'all-in-one');
+  installTemporalRuntime(logger);
+  // Name a taken HTTP port before anything slow starts.
+  if (!(await isPortFree(config.host, config.port))) {
+    throw new StartupError(`PORT ${config.port} is already in use on ${config.host}: stop what holds it or set PORT`);
+  }
+
+  let address = config.temporal.address;
+  let uiUrl: string | undefined;
+  if (!address) {
+    const devServer = await startDevServer({
+      dataDir: config.dataDir,
+      host: config.host,
+      port: config.temporal.devServerPort,
+      uiPort: config.temporal.uiPort,
+      namespace: config.temporal.namespace,
+      logger,
+    });
+    lifecycle.onStop('Temporal dev server', () => devServer.stop());
+    address = devServer.address;
+    uiUrl = devServer.uiUrl;
+  }
+
+  const { db, description, demo } = await prepareDatabase(config, logger);
+  lifecycle.onStop('database', () => db.destroy());
+
+  const { connection, client } = await connectClient(address, config);
+  lifecycle.onStop('Temporal client', () => connection.close());
+
+  const workerConnection = await connectWorker(address);
+  const worker = await createCaseWorker({ connection: workerConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db });
+  const running = worker.run();
+  lifecycle.onStop('worker', async () => {
+    worker.shutdown();
+    await running;
+    await workerConnection.close();
+  });
+  running.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'worker stopped unexpectedly');
+    process.kill(process.pid, 'SIGTERM');
+  });
+
+  const server = createApiServer({
+    logger,
+    health: { db, temporal: connection, describe: { database: description, temporal: address } },
+    cases: createServices(db, client, config.temporal.taskQueue).cases,
+  });
+  await listen(server, config.host, config.port);
+  lifecycle.onStop('HTTP server', () => close(server));
+
+  const base = `http://${config.host}:${config.port}`;
+  const lines = [
+    '',
+    'caseflow is running',
+    `  API            ${base}  (health: ${base}/health)`,
+    `  Temporal       ${address}${uiUrl ? `  (Web UI: ${uiUrl}/namespaces/${config.temporal.namespace}/workflows)` : ''}`,
+    `  Database       ${description}`,
+    ...(demo ? ['  Demo users     ' + demo.users.map((u) => `${u.username} (${u.role})`).join(', ')] : []),
+    '  Stop with Ctrl-C.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+});

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Database } from '../db/connection';
+import { WORKFLOW_BUNDLE_PATH } from './bundle-workflows';
+
+export interface CaseWorkerOptions {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly db: Database;
+  /** Tests bundle the workflow code once and share it between workers. */
+  readonly workflowBundle?: { readonly code: string };
+}
+
+/**
+ * The worker that runs case workflows and their activities. It loads the bundle `npm run build`
+ * made; without one (tests, a fresh checkout) it bundles the workflow code at creation.
+ */
+export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  const workflows = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : existsSync(WORKFLOW_BUNDLE_PATH)
+      ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
+      : { workflowsPath: join(__dirname, '..', 'workflows') };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...workflows,
+    activities: createActivities({ db: options.db }),
+  });
+}

@@ -1,0 +1,31 @@
+import { loadConfig } from './config';
+import { prepareDatabase } from './database';
+import { createLogger } from './logger';
+import { runProcess } from './run';
+import { installTemporalRuntime } from './temporal-runtime';
+import { StartupError } from './startup-error';
+import { connectWorker } from './temporal';
+import { createCaseWorker } from './worker-runtime';
+
+/** Scale-out worker: runs case workflows and activities against TEMPORAL_ADDRESS and DATABASE_URL. Any number may run. */
+runProcess(async (lifecycle) => {
+  const config = loadConfig();
+  const logger = createLogger(config, 'worker');
+  installTemporalRuntime(logger);
+  const address = config.temporal.address;
+  if (!address) throw new StartupError('TEMPORAL_ADDRESS must be set for a separate worker (npm start runs everything in one process)');
+  if (config.database.kind !== 'postgres') throw new StartupError('DATABASE_URL must be set for a separate worker: embedded PGlite belongs to one process');
+  // Migrations are the server's job; a worker only checks the database answers.
+  const { db } = await prepareDatabase({ ...config, runMigrations: false }, logger);
+  lifecycle.onStop('database', () => db.destroy());
+  const connection = await connectWorker(address);
+  const worker = await createCaseWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db });
+  const running = worker.run();
+  lifecycle.onStop('worker', async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+  });
+  logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
+  await running;
+});

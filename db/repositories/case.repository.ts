@@ -1,0 +1,141 @@
+import type { Database } from '../connection';
+import type { CaseSnapshot, CaseStatus, Channel, CustomerRef, Priority, Stage } from '../../domain/case';
+import { formatCaseNumber } from '../../app/names';
+
+/** A row of the `cases` read model as the API returns it. */
+export interface CaseRecord {
+  readonly id: string;
+  readonly caseNumber: string;
+  readonly workflowId: string;
+  readonly title: string;
+  readonly description: string;
+  readonly customer: CustomerRef;
+  readonly channel: Channel;
+  readonly priority: Priority;
+  readonly productId: string | null;
+  readonly subject: string | null;
+  readonly status: CaseStatus;
+  readonly statusReason: string | null;
+  readonly stage: Stage;
+  readonly queueId: string | null;
+  readonly ownerUserId: string | null;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+interface CaseRow {
+  id: string;
+  case_number: string;
+  workflow_id: string;
+  title: string;
+  description: string;
+  customer_contact_id: string | null;
+  customer_account_id: string | null;
+  channel: Channel;
+  priority: Priority;
+  product_id: string | null;
+  subject: string | null;
+  status: CaseStatus;
+  status_reason: string | null;
+  stage: Stage;
+  queue_id: string | null;
+  owner_user_id: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function createCaseRepository(db: Database) {
+  async function findReservation(requestId: string): Promise<string | undefined> {
+    const row = await db('case_requests').where({ request_id: requestId }).first<{ case_number: string } | undefined>('case_number');
+    return row?.case_number;
+  }
+
+  return {
+    /**
+     * The case number for a creation request: the first call draws the next number, every later
+     * call with the same request id gets the same one, so a retried POST opens no second case.
+     */
+    async reserveCaseNumber(requestId: string): Promise<string> {
+      const reserved = await findReservation(requestId);
+      if (reserved) return reserved;
+      const next = await db.raw<{ rows: { n: string }[] }>(`select nextval('case_number_seq') as n`);
+      const inserted = await db('case_requests')
+        .insert({ request_id: requestId, case_number: formatCaseNumber(Number(next.rows[0]?.n)) })
+        .onConflict('request_id')
+        .ignore()
+        .returning<{ case_number: string }[]>('case_number');
+      // A concurrent request with the same id may have won the insert: take its number (a gap is harmless).
+      const number = inserted[0]?.case_number ?? (await findReservation(requestId));
+      if (!number) throw new Error(`case request ${requestId} could not be reserved`);
+      return number;
+    },
+
+    /** Writes a snapshot unless the row already holds the same or a newer version. Returns whether it wrote. */
+    async upsertSnapshot(snapshot: CaseSnapshot): Promise<boolean> {
+      const row = {
+        case_number: snapshot.caseNumber,
+        workflow_id: snapshot.workflowId,
+        request_id: snapshot.requestId,
+        title: snapshot.title,
+        description: snapshot.description,
+        customer_contact_id: snapshot.customer.type === 'contact' ? snapshot.customer.id : null,
+        customer_account_id: snapshot.customer.type === 'account' ? snapshot.customer.id : null,
+        channel: snapshot.channel,
+        priority: snapshot.priority,
+        product_id: snapshot.productId,
+        subject: snapshot.subject,
+        status: snapshot.status,
+        status_reason: snapshot.statusReason,
+        stage: snapshot.stage,
+        queue_id: snapshot.queueId,
+        owner_user_id: snapshot.ownerUserId,
+        created_by_user_id: snapshot.createdByUserId,
+        version: snapshot.version,
+        created_at: snapshot.openedAt,
+        updated_at: db.fn.now(),
+      };
+      const { created_at: _createdAt, case_number: _caseNumber, workflow_id: _workflowId, request_id: _requestId, ...changes } = row;
+      const written = await db('cases')
+        .insert(row)
+        .onConflict('case_number')
+        .merge(changes)
+        .where('cases.version', '<', db.raw('excluded.version'))
+        .returning('id');
+      return written.length > 0;
+    },
+
+    async findByCaseNumber(caseNumber: string): Promise<CaseRecord | undefined> {
+      const row = await db<CaseRow>('cases').where({ case_number: caseNumber }).first();
+      return row ? toRecord(row) : undefined;
+    },
+  };
+}
+
+export type CaseRepository = ReturnType<typeof createCaseRepository>;
+
+function toRecord(row: CaseRow): CaseRecord {
+  return {
+    id: row.id,
+    caseNumber: row.case_number,
+    workflowId: row.workflow_id,
+    title: row.title,
+    description: row.description,
+    customer: row.customer_contact_id
+      ? { type: 'contact', id: row.customer_contact_id }
+      : { type: 'account', id: row.customer_account_id ?? '' },
+    channel: row.channel,
+    priority: row.priority,
+    productId: row.product_id,
+    subject: row.subject,
+    status: row.status,
+    statusReason: row.status_reason,
+    stage: row.stage,
+    queueId: row.queue_id,
+    ownerUserId: row.owner_user_id,
+    version: row.version,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}

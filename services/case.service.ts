@@ -1,0 +1,83 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { CaseOpening, Channel, CustomerRef, Priority } from '../domain/case';
+import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
+import type { CustomerRepository } from '../db/repositories/customer.repository';
+import { caseWorkflowId } from '../app/names';
+import type { caseWorkflow } from '../workflows';
+import { NotFoundError, ValidationError } from './errors';
+
+export interface OpenCaseRequest {
+  readonly requestId: string;
+  readonly title: string;
+  readonly description: string;
+  readonly customer: CustomerRef;
+  readonly channel: Channel;
+  readonly priority: Priority;
+  readonly productId: string | null;
+  readonly subject: string | null;
+  readonly openedByUserId: string | null;
+}
+
+export type OpenCaseResult =
+  | { readonly state: 'recorded'; readonly case: CaseRecord }
+  | { readonly state: 'starting'; readonly caseNumber: string; readonly workflowId: string };
+
+export interface CaseServiceDependencies {
+  readonly temporal: Client;
+  readonly taskQueue: string;
+  readonly cases: CaseRepository;
+  readonly customers: CustomerRepository;
+  /** How long openCase waits for the workflow's first write before answering "accepted". */
+  readonly recordWaitMs?: number;
+}
+
+export function createCaseService(deps: CaseServiceDependencies) {
+  const recordWaitMs = deps.recordWaitMs ?? 5_000;
+
+  async function waitForRecord(caseNumber: string): Promise<CaseRecord | undefined> {
+    const deadline = Date.now() + recordWaitMs;
+    for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+      const record = await deps.cases.findByCaseNumber(caseNumber);
+      if (record || Date.now() >= deadline) return record;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  return {
+    /**
+     * Opens a case: reserves its number for the request id, starts its workflow (or finds the one
+     * a previous attempt started), and returns the row once the workflow has recorded it.
+     */
+    async openCase(request: OpenCaseRequest): Promise<OpenCaseResult> {
+      if (!(await deps.customers.exists(request.customer))) {
+        throw new ValidationError(`no ${request.customer.type} with id ${request.customer.id}`, 'customer.id');
+      }
+      const caseNumber = await deps.cases.reserveCaseNumber(request.requestId);
+      const workflowId = caseWorkflowId(caseNumber);
+      const opening: CaseOpening = { caseNumber, ...request };
+      try {
+        await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+          workflowId,
+          taskQueue: deps.taskQueue,
+          args: [opening],
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        });
+      } catch (error) {
+        // The case's workflow ran and completed before: the case exists; report it as it is.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      const record = await waitForRecord(caseNumber);
+      return record ? { state: 'recorded', case: record } : { state: 'starting', caseNumber, workflowId };
+    },
+
+    async getCase(caseNumber: string): Promise<CaseRecord> {
+      const record = await deps.cases.findByCaseNumber(caseNumber);
+      if (!record) throw new NotFoundError(`case ${caseNumber} not found`);
+      return record;
+    },
+  };
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;
