@@ -7,6 +7,7 @@ import * as cases from './0005_cases';
 import * as knowledge from './0006_knowledge';
 import * as engagement from './0007_engagement';
 import * as bot from './0008_bot';
+import * as notifications from './0009_notifications';
 
 /**
  * Every migration, keyed by the name recorded in knex_migrations. Keys are applied in sorted order
@@ -21,4 +22,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '0006_knowledge': knowledge,
   '0007_engagement': engagement,
   '0008_bot': bot,
+  '0009_notifications': notifications,
 };
