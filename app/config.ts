@@ -26,6 +26,11 @@ const schema = z.object({
   TEMPORAL_DEV_SERVER_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_BASE_URL: z.string().url('must be a URL such as https://support.example.com').optional(),
+  SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  CASE_REOPEN_WINDOW_MINUTES: z.coerce.number().int().min(0).max(525_600).default(7 * 24 * 60),
+  SURVEY_RESPONSE_MINUTES: z.coerce.number().int().min(1).max(525_600).default(7 * 24 * 60),
+  SLA_BUMP_PRIORITY_ON_FAILURE: bool.default(true),
   RUN_MIGRATIONS: bool.default(true),
   SEED_DEMO_DATA: bool.default(true),
 });
@@ -45,6 +50,15 @@ export interface AppConfig {
     readonly taskQueue: string;
     readonly devServerPort: number;
     readonly uiPort: number;
+  };
+  /** Where links in emails and cards point (survey links). */
+  readonly publicBaseUrl: string;
+  /** Signs survey tokens; stable across processes so a retried activity makes the same link. */
+  readonly surveySecret: string;
+  readonly caseSettings: {
+    readonly reopenWindowMinutes: number;
+    readonly surveyResponseMinutes: number;
+    readonly bumpPriorityOnFailure: boolean;
   };
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly runMigrations: boolean;
@@ -70,6 +84,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   const dataDir = resolve(env.DATA_DIR);
+  if (env.NODE_ENV === 'production' && !env.SURVEY_SECRET) {
+    throw new ConfigError('Invalid configuration: SURVEY_SECRET must be set in production (at least 16 random characters)');
+  }
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -82,6 +99,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       devServerPort: env.TEMPORAL_DEV_SERVER_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
+    },
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    // Development only: derived from the data folder, so every process of one installation agrees.
+    surveySecret: env.SURVEY_SECRET ?? `development:${dataDir}`,
+    caseSettings: {
+      reopenWindowMinutes: env.CASE_REOPEN_WINDOW_MINUTES,
+      surveyResponseMinutes: env.SURVEY_RESPONSE_MINUTES,
+      bumpPriorityOnFailure: env.SLA_BUMP_PRIORITY_ON_FAILURE,
     },
     logLevel: env.LOG_LEVEL,
     runMigrations: env.RUN_MIGRATIONS,

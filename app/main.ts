@@ -48,7 +48,7 @@ runProcess(async (lifecycle) => {
   lifecycle.onStop('Temporal client', () => connection.close());
 
   const workerConnection = await connectWorker(address);
-  const worker = await createCaseWorker({ connection: workerConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db });
+  const worker = await createCaseWorker({ connection: workerConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db, surveySecret: config.surveySecret, publicBaseUrl: config.publicBaseUrl });
   const running = worker.run();
   lifecycle.onStop('worker', async () => {
     worker.shutdown();
@@ -63,7 +63,7 @@ runProcess(async (lifecycle) => {
   const server = createApiServer({
     logger,
     health: { db, temporal: connection, describe: { database: description, temporal: address } },
-    cases: createServices(db, client, config.temporal.taskQueue).cases,
+    cases: createServices(db, client, config).cases,
   });
   await listen(server, config.host, config.port);
   lifecycle.onStop('HTTP server', () => close(server));

@@ -22,7 +22,7 @@ runProcess(async (lifecycle) => {
   const server = createApiServer({
     logger,
     health: { db, temporal: connection, describe: { database: description, temporal: address } },
-    cases: createServices(db, client, config.temporal.taskQueue).cases,
+    cases: createServices(db, client, config).cases,
   });
   await listen(server, config.host, config.port);
   lifecycle.onStop('HTTP server', () => close(server));

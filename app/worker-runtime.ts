@@ -10,6 +10,8 @@ export interface CaseWorkerOptions {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly db: Database;
+  readonly surveySecret: string;
+  readonly publicBaseUrl: string;
   /** Tests bundle the workflow code once and share it between workers. */
   readonly workflowBundle?: { readonly code: string };
 }
@@ -29,6 +31,6 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflows,
-    activities: createActivities({ db: options.db }),
+    activities: createActivities({ db: options.db, surveySecret: options.surveySecret, publicBaseUrl: options.publicBaseUrl }),
   });
 }

@@ -19,7 +19,7 @@ runProcess(async (lifecycle) => {
   const { db } = await prepareDatabase({ ...config, runMigrations: false }, logger);
   lifecycle.onStop('database', () => db.destroy());
   const connection = await connectWorker(address);
-  const worker = await createCaseWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db });
+  const worker = await createCaseWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db, surveySecret: config.surveySecret, publicBaseUrl: config.publicBaseUrl });
   const running = worker.run();
   lifecycle.onStop('worker', async () => {
     worker.shutdown();

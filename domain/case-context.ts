@@ -15,7 +15,7 @@ export interface CaseContext {
   readonly routingRules: readonly RoutingRule[];
   readonly defaultQueueId: string | null;
   readonly slaPolicies: readonly SlaPolicyTerms[];
-  /** The local date (YYYY-MM-DD, UTC) the entitlement dates are compared with, taken when loaded. */
+  /** The date (YYYY-MM-DD, in UTC) entitlement start and end dates are compared with, taken when loaded. */
   readonly today: string;
 }
 

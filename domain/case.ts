@@ -51,6 +51,16 @@ export interface CaseSnapshot {
   readonly queueId: string | null;
   readonly ownerUserId: string | null;
   readonly createdByUserId: string | null;
+  readonly entitlementId: string | null;
+  readonly isEntitled: boolean;
+  readonly slaPolicyId: string | null;
+  readonly routingRuleId: string | null;
+  /** The worst KPI status (noncompliant first), null without an SLA. */
+  readonly slaState: string | null;
+  readonly firstResponseBy: string | null;
+  readonly resolveBy: string | null;
+  readonly firstRespondedAt: string | null;
+  readonly resolvedAt: string | null;
   readonly openedAt: string;
   readonly version: number;
 }

@@ -5,6 +5,7 @@ import type { CaseRecord, CaseRepository } from '../db/repositories/case.reposit
 import type { CustomerRepository } from '../db/repositories/customer.repository';
 import { caseWorkflowId } from '../app/names';
 import type { caseWorkflow } from '../workflows';
+import type { CaseSettings } from '../workflows/case-state';
 import { NotFoundError, ValidationError } from './errors';
 
 export interface OpenCaseRequest {
@@ -26,6 +27,7 @@ export type OpenCaseResult =
 export interface CaseServiceDependencies {
   readonly temporal: Client;
   readonly taskQueue: string;
+  readonly caseSettings: CaseSettings;
   readonly cases: CaseRepository;
   readonly customers: CustomerRepository;
   /** How long openCase waits for the workflow's first write before answering "accepted". */
@@ -60,7 +62,7 @@ export function createCaseService(deps: CaseServiceDependencies) {
         await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
           workflowId,
           taskQueue: deps.taskQueue,
-          args: [opening],
+          args: [{ kind: 'open', opening, settings: deps.caseSettings }],
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         });

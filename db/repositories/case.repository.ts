@@ -19,6 +19,15 @@ export interface CaseRecord {
   readonly stage: Stage;
   readonly queueId: string | null;
   readonly ownerUserId: string | null;
+  readonly entitlementId: string | null;
+  readonly isEntitled: boolean;
+  readonly slaPolicyId: string | null;
+  readonly routingRuleId: string | null;
+  readonly slaState: string | null;
+  readonly firstResponseBy: string | null;
+  readonly resolveBy: string | null;
+  readonly firstRespondedAt: string | null;
+  readonly resolvedAt: string | null;
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -41,6 +50,15 @@ interface CaseRow {
   stage: Stage;
   queue_id: string | null;
   owner_user_id: string | null;
+  entitlement_id: string | null;
+  is_entitled: boolean;
+  sla_policy_id: string | null;
+  routing_rule_id: string | null;
+  sla_state: string | null;
+  first_response_by: Date | null;
+  resolve_by: Date | null;
+  first_responded_at: Date | null;
+  resolved_at: Date | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -92,6 +110,15 @@ export function createCaseRepository(db: Database) {
         queue_id: snapshot.queueId,
         owner_user_id: snapshot.ownerUserId,
         created_by_user_id: snapshot.createdByUserId,
+        entitlement_id: snapshot.entitlementId,
+        is_entitled: snapshot.isEntitled,
+        sla_policy_id: snapshot.slaPolicyId,
+        routing_rule_id: snapshot.routingRuleId,
+        sla_state: snapshot.slaState,
+        first_response_by: snapshot.firstResponseBy,
+        resolve_by: snapshot.resolveBy,
+        first_responded_at: snapshot.firstRespondedAt,
+        resolved_at: snapshot.resolvedAt,
         version: snapshot.version,
         created_at: snapshot.openedAt,
         updated_at: db.fn.now(),
@@ -134,8 +161,21 @@ function toRecord(row: CaseRow): CaseRecord {
     stage: row.stage,
     queueId: row.queue_id,
     ownerUserId: row.owner_user_id,
+    entitlementId: row.entitlement_id,
+    isEntitled: row.is_entitled,
+    slaPolicyId: row.sla_policy_id,
+    routingRuleId: row.routing_rule_id,
+    slaState: row.sla_state,
+    firstResponseBy: isoOrNull(row.first_response_by),
+    resolveBy: isoOrNull(row.resolve_by),
+    firstRespondedAt: isoOrNull(row.first_responded_at),
+    resolvedAt: isoOrNull(row.resolved_at),
     version: row.version,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
+}
+
+function isoOrNull(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
 }

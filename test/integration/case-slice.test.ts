@@ -10,6 +10,8 @@ import { createApiServer } from '../../api/server';
 import { close, listen } from '../../app/http';
 import { caseWorkflowId } from '../../app/names';
 import { createServices } from '../../app/services';
+import type { AppConfig } from '../../app/config';
+import { DEFAULT_CASE_SETTINGS } from '../../workflows/case-state';
 import { createCaseWorker } from '../../app/worker-runtime';
 import { migrateToLatest } from '../../db/migrate';
 import { seedDemoData, DEMO } from '../../db/seeds/demo';
@@ -49,12 +51,12 @@ describe.each(databaseKinds)('opening a case over HTTP on a real Temporal server
     const namespace = await createNamespace(temporal, `slice-${kind}`);
     client = new Client({ connection: temporal.connection, namespace });
     const taskQueue = 'caseflow';
-    worker = await createCaseWorker({ connection: temporal.nativeConnection, namespace, taskQueue, db: database.db, workflowBundle });
+    worker = await createCaseWorker({ connection: temporal.nativeConnection, namespace, taskQueue, db: database.db, workflowBundle, surveySecret: 'slice-test-survey-secret', publicBaseUrl: 'http://caseflow.test' });
     running = worker.run();
     server = createApiServer({
       logger: pino({ level: 'silent' }),
       health: { db: database.db, temporal: temporal.connection, describe: { database: kind, temporal: 'test' } },
-      cases: createServices(database.db, client, taskQueue).cases,
+      cases: createServices(database.db, client, { temporal: { taskQueue } as AppConfig['temporal'], caseSettings: DEFAULT_CASE_SETTINGS }).cases,
     });
     await listen(server, '127.0.0.1', 0);
     baseUrl = `http://127.0.0.1:${server.address().port}`;
