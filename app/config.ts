@@ -59,6 +59,7 @@ export interface AppConfig {
     readonly reopenWindowMinutes: number;
     readonly surveyResponseMinutes: number;
     readonly bumpPriorityOnFailure: boolean;
+    readonly continueAsNewAfterEvents: number;
   };
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly runMigrations: boolean;
@@ -107,6 +108,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       reopenWindowMinutes: env.CASE_REOPEN_WINDOW_MINUTES,
       surveyResponseMinutes: env.SURVEY_RESPONSE_MINUTES,
       bumpPriorityOnFailure: env.SLA_BUMP_PRIORITY_ON_FAILURE,
+      continueAsNewAfterEvents: 5_000,
     },
     logLevel: env.LOG_LEVEL,
     runMigrations: env.RUN_MIGRATIONS,

@@ -12,3 +12,19 @@ export class ValidationError extends Error {
     super(message);
   }
 }
+
+/** The caller may see the case but not do this to it (wrong role, not the owner, not in the queue). */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}
+
+/** The case is not in a state that allows this (resolving a cancelled case, resolving with open activities). */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  constructor(
+    message: string,
+    readonly details: unknown = undefined,
+  ) {
+    super(message);
+  }
+}

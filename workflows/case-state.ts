@@ -17,12 +17,18 @@ export interface CaseSettings {
   readonly surveyResponseMinutes: number;
   /** On an SLA failure, raise the priority one step (and re-plan the other KPI). */
   readonly bumpPriorityOnFailure: boolean;
+  /**
+   * Continue-as-new once the history holds this many events (or the server suggests it), well
+   * before Temporal's limits (50k events / 50 MB); the state is carried over.
+   */
+  readonly continueAsNewAfterEvents: number;
 }
 
 export const DEFAULT_CASE_SETTINGS: CaseSettings = {
   reopenWindowMinutes: 7 * 24 * 60,
   surveyResponseMinutes: 7 * 24 * 60,
   bumpPriorityOnFailure: true,
+  continueAsNewAfterEvents: 5_000,
 };
 
 export interface CaseActivityItem {

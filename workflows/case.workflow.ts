@@ -57,9 +57,6 @@ export type CaseWorkflowInput =
   | { readonly kind: 'open'; readonly opening: CaseOpening; readonly settings?: Partial<CaseSettings> }
   | { readonly kind: 'continued'; readonly state: CaseState };
 
-/** Continue-as-new well before Temporal's history limits (50k events / 50 MB). */
-const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
-
 /** A side effect decided by the workflow, performed in order by the main loop through an activity. */
 type Effect =
   | { readonly kind: 'record' }
@@ -769,7 +766,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   for (;;) {
     await flush();
     if (s.status === 'closed') break;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE) {
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > s.settings.continueAsNewAfterEvents) {
       await drain();
       return continueAsNew<typeof caseWorkflow>({ kind: 'continued', state: s });
     }

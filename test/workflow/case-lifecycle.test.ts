@@ -285,6 +285,29 @@ describe('resolution, entitlement and survey', () => {
   });
 });
 
+describe('long-lived cases', () => {
+  it('continue as new before the history grows large, carrying their state', async () => {
+    const handle = await harness.openCase({}, { continueAsNewAfterEvents: 60 });
+    const first = await opened(handle);
+    const firstRun = (await handle.describe()).runId;
+    await handle.executeUpdate(messages.acceptCaseUpdate, { args: [{ actor: gina }] });
+    for (let i = 1; i <= 12; i++) {
+      await handle.executeUpdate(messages.addActivityUpdate, {
+        args: [{ actor: gina, type: 'note', subject: `Note ${i}`, body: '', direction: null, minutesSpent: 1, open: false, dueAt: null }],
+      });
+    }
+    const latest = await eventually(() => handle.describe(), (d) => d.runId !== firstRun);
+    expect(latest.status.name).toBe('RUNNING');
+    const carried = await handle.query(messages.getCaseStateQuery);
+    expect(carried.caseNumber).toBe(first.caseNumber);
+    expect(carried.ownerUserId).toBe(gina.userId);
+    expect(carried.activities.map((a) => a.subject)).toEqual(Array.from({ length: 12 }, (_, i) => `Note ${i + 1}`));
+    expect(carried.kpis.find((k) => k.kpi === 'first_response')?.failureAt).toBe(first.kpis.find((k) => k.kpi === 'first_response')?.failureAt);
+    const after = await handle.executeUpdate(messages.replyToCustomerUpdate, { args: [{ actor: gina, text: 'Still on it' }] });
+    expect(after.firstRespondedAt).not.toBeNull();
+  });
+});
+
 describe('refusals leave the case unchanged', () => {
   it('refuses a customer accepting, an agent outside the queue, and a non-manager yanking', async () => {
     const handle = await harness.openCase();

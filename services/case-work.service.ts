@@ -1,0 +1,167 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Actor } from '../domain/actor';
+import type * as Commands from '../domain/case-commands';
+import { canSeeCase } from '../domain/case-permissions';
+import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
+import type { Database } from '../db/connection';
+import type { CaseView } from '../workflows/case-state';
+import * as messages from '../workflows/messages';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+
+/** Each action a channel may ask of a case, with what it carries besides the actor. */
+export interface CaseActionPayloads {
+  accept: Omit<Commands.AcceptCase, 'actor'>;
+  dispatch: Omit<Commands.DispatchCase, 'actor'>;
+  reject: Omit<Commands.RejectCase, 'actor'>;
+  transfer: Omit<Commands.TransferCase, 'actor'>;
+  assign: Omit<Commands.AssignCase, 'actor'>;
+  yank: Omit<Commands.YankCase, 'actor'>;
+  hold: Omit<Commands.HoldCase, 'actor'>;
+  resume: Omit<Commands.ResumeCase, 'actor'>;
+  changePriority: Omit<Commands.ChangePriority, 'actor'>;
+  updateDetails: Omit<Commands.UpdateCaseDetails, 'actor'>;
+  addActivity: Omit<Commands.AddActivity, 'actor'>;
+  completeActivity: Omit<Commands.CompleteActivity, 'actor'>;
+  /** The article's number and title are looked up; the caller names it by id. */
+  linkArticle: { readonly articleId: string; readonly sendToCustomer: boolean };
+  recordKnowledgeSearch: Omit<Commands.RecordKnowledgeSearch, 'actor'>;
+  reply: Omit<Commands.ReplyToCustomer, 'actor'>;
+  completeStep: Omit<Commands.CompleteStep, 'actor'>;
+  advanceStage: Omit<Commands.AdvanceStage, 'actor'>;
+  resolve: Omit<Commands.ResolveCase, 'actor'>;
+  cancel: Omit<Commands.CancelCase, 'actor'>;
+  reopen: Omit<Commands.ReopenCase, 'actor'>;
+  addCustomerNote: Omit<Commands.AddCustomerNote, 'actor'>;
+  answerSurvey: Omit<Commands.AnswerSurvey, 'actor'>;
+}
+export type CaseAction = keyof CaseActionPayloads;
+
+const UPDATES = {
+  accept: messages.acceptCaseUpdate,
+  dispatch: messages.dispatchCaseUpdate,
+  reject: messages.rejectCaseUpdate,
+  transfer: messages.transferCaseUpdate,
+  assign: messages.assignCaseUpdate,
+  yank: messages.yankCaseUpdate,
+  hold: messages.holdCaseUpdate,
+  resume: messages.resumeCaseUpdate,
+  changePriority: messages.changePriorityUpdate,
+  updateDetails: messages.updateCaseDetailsUpdate,
+  addActivity: messages.addActivityUpdate,
+  completeActivity: messages.completeActivityUpdate,
+  linkArticle: messages.linkArticleUpdate,
+  recordKnowledgeSearch: messages.recordKnowledgeSearchUpdate,
+  reply: messages.replyToCustomerUpdate,
+  completeStep: messages.completeStepUpdate,
+  advanceStage: messages.advanceStageUpdate,
+  resolve: messages.resolveCaseUpdate,
+  cancel: messages.cancelCaseUpdate,
+  reopen: messages.reopenCaseUpdate,
+  addCustomerNote: messages.addCustomerNoteUpdate,
+  answerSurvey: messages.answerSurveyUpdate,
+} as const satisfies Record<CaseAction, { readonly name: string }>;
+
+export interface CaseWorkDependencies {
+  readonly temporal: Client;
+  readonly db: Database;
+  readonly cases: CaseRepository;
+}
+
+/**
+ * What agents, supervisors and customers do to a case, for every channel: finds the case, hides
+ * it from whoever may not see it (not found, nothing leaked), checks what only the records know
+ * (the target queue, the assignee, the article), then sends the workflow Update and turns its
+ * refusal into a typed error.
+ */
+export function createCaseWorkService(deps: CaseWorkDependencies) {
+  async function visibleCase(caseNumber: string, actor: Actor): Promise<CaseRecord> {
+    const record = await deps.cases.findByCaseNumber(caseNumber);
+    const accountId = record?.customer.type === 'contact' ? await contactAccount(record.customer.id) : null;
+    if (!record || !canSeeCase(actor, { customer: record.customer, customerAccountId: accountId, queueId: record.queueId, ownerUserId: record.ownerUserId })) {
+      throw new NotFoundError(`case ${caseNumber} not found`);
+    }
+    return record;
+  }
+
+  async function contactAccount(contactId: string): Promise<string | null> {
+    const row = await deps.db('contacts').where({ id: contactId }).first<{ account_id: string | null } | undefined>('account_id');
+    return row?.account_id ?? null;
+  }
+
+  /** Checks against the records that the workflow cannot make itself; returns the command to send. */
+  async function prepare<A extends CaseAction>(action: A, payload: CaseActionPayloads[A]): Promise<Record<string, unknown>> {
+    const command = { ...payload } as Record<string, unknown>;
+    const text = (field: string): string => (typeof command[field] === 'string' ? command[field] : '');
+    if (action === 'transfer' || action === 'dispatch') {
+      const queueId = text('queueId');
+      const queue = isUuid(queueId) ? await deps.db('queues').where({ id: queueId }).first<{ id: string } | undefined>('id') : undefined;
+      if (!queue) throw new ValidationError(`no queue with id ${queueId}`, 'queueId');
+    }
+    if (action === 'assign') {
+      const userId = text('userId');
+      const user = isUuid(userId) ? await deps.db('users').where({ id: userId }).first<{ role: string } | undefined>('role') : undefined;
+      if (!user) throw new ValidationError(`no user with id ${userId}`, 'userId');
+      if (!['agent', 'supervisor', 'admin'].includes(user.role)) throw new ValidationError('cases can only be assigned to agents, supervisors or administrators', 'userId');
+    }
+    if (action === 'linkArticle') {
+      const articleId = text('articleId');
+      const article = isUuid(articleId)
+        ? await deps.db('knowledge_articles').where({ id: articleId, status: 'published' }).first<{ article_number: string; title: string } | undefined>('article_number', 'title')
+        : undefined;
+      if (!article) throw new ValidationError(`no published knowledge article with id ${articleId}`, 'articleId');
+      command.articleNumber = article.article_number;
+      command.title = article.title;
+    }
+    return command;
+  }
+
+  return {
+    /** The case as its workflow sees it now: stage and steps, owner, queue, SLA clocks, open activities. */
+    async getState(caseNumber: string, actor: Actor): Promise<CaseView> {
+      const record = await visibleCase(caseNumber, actor);
+      return deps.temporal.workflow.getHandle(record.workflowId).query(messages.getCaseStateQuery);
+    },
+
+    async act<A extends CaseAction>(caseNumber: string, actor: Actor, action: A, payload: CaseActionPayloads[A]): Promise<CaseView> {
+      const record = await visibleCase(caseNumber, actor);
+      const command = await prepare(action, payload);
+      const handle = deps.temporal.workflow.getHandle(record.workflowId);
+      try {
+        return await handle.executeUpdate<CaseView, [Record<string, unknown>]>(UPDATES[action].name, { args: [{ ...command, actor }] });
+      } catch (error) {
+        throw translate(error, caseNumber);
+      }
+    },
+  };
+}
+
+export type CaseWorkService = ReturnType<typeof createCaseWorkService>;
+
+function translate(error: unknown, caseNumber: string): Error {
+  if (error instanceof WorkflowNotFoundError) return new ConflictError(`case ${caseNumber} is closed: open a new case`);
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const failure = error.cause;
+    const details: unknown = failure.details?.[0];
+    switch (failure.type) {
+      case 'NotAllowed':
+        return new ForbiddenError(failure.message);
+      case 'InvalidInput': {
+        const field = typeof details === 'object' && details !== null && 'field' in details ? String(details.field) : 'body';
+        return new ValidationError(failure.message, field);
+      }
+      case 'IllegalTransition':
+      case 'NotReady':
+        return new ConflictError(failure.message, details);
+    }
+  }
+  // An update to a workflow that has completed (a closed case) fails with this message.
+  if (error instanceof Error && /workflow execution already completed/i.test(error.message)) {
+    return new ConflictError(`case ${caseNumber} is closed: open a new case`);
+  }
+  return error instanceof Error ? error : new Error('unexpected failure');
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
