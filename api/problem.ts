@@ -8,6 +8,8 @@ export interface Problem {
   readonly detail?: string;
   readonly instance?: string;
   readonly errors?: ReadonlyArray<{ readonly pointer: string; readonly detail: string }>;
+  /** Extra facts for the caller, e.g. the open activities that block a resolution. */
+  readonly context?: unknown;
 }
 
 const TYPE_BASE = 'https://caseflow.dev/problems/';

@@ -1,6 +1,6 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
-import { NotFoundError, ValidationError } from '../services/errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../services/errors';
 import type { CaseService } from '../services/case.service';
 import { registerCaseRoutes } from './case.routes';
 import { registerHealthRoute, type HealthDependencies } from './health.route';
@@ -49,6 +49,11 @@ export function createApiServer(deps: ApiDependencies): Server {
 function toProblem(err: RestifyLikeError, req: Request): Problem {
   const instance = req.path();
   if (err instanceof NotFoundError) return problem(404, 'not-found', 'Not found', { detail: err.message, instance });
+  if (err instanceof UnauthorizedError) return problem(401, 'unauthorized', 'Sign in required', { detail: err.message, instance });
+  if (err instanceof ForbiddenError) return problem(403, 'forbidden', 'Not allowed', { detail: err.message, instance });
+  if (err instanceof ConflictError) {
+    return problem(409, 'conflict', 'Not possible in the case\'s current state', { detail: err.message, instance, ...(err.details === undefined ? {} : { context: err.details }) });
+  }
   if (err instanceof ValidationError) {
     return problem(422, 'validation', 'The request is not valid', {
       detail: `${err.field}: ${err.message}`,

@@ -28,3 +28,8 @@ export class ConflictError extends Error {
     super(message);
   }
 }
+
+/** No valid credentials: the caller must sign in (HTTP 401). */
+export class UnauthorizedError extends Error {
+  override readonly name = 'UnauthorizedError';
+}
