@@ -1,4 +1,4 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Request, type RequestHandler, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../services/errors';
 import type { CaseService } from '../services/case.service';
@@ -10,10 +10,16 @@ const PROBLEM_JSON = 'application/problem+json';
 
 type RestifyLikeError = Error & { statusCode?: number; body?: { message?: string }; toJSON?: () => unknown };
 
+/** Registers a group of routes; each feature (cases, knowledge, auth, the bot…) brings its own. */
+export type RouteRegistrar = (server: Server) => void;
+
 export interface ApiDependencies {
   readonly logger: Logger;
   readonly health: HealthDependencies;
   readonly cases: CaseService;
+  /** Runs before every route: sets the caller (api/auth-context.ts) from the request's credentials. */
+  readonly authenticate?: RequestHandler;
+  readonly routes?: readonly RouteRegistrar[];
 }
 
 /** Largest request body accepted, in bytes: cases and notes are text, attachments go through email. */
@@ -29,8 +35,11 @@ export function createApiServer(deps: ApiDependencies): Server {
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: true }));
 
+  if (deps.authenticate) server.use(deps.authenticate);
+
   registerHealthRoute(server, deps.health);
   registerCaseRoutes(server, deps.cases);
+  for (const register of deps.routes ?? []) register(server);
 
   // Every error leaves as problem+json: the service's typed errors keep their meaning,
   // restify's own (bad JSON, too large, unknown route) keep their status.

@@ -31,6 +31,16 @@ const schema = z.object({
   CASE_REOPEN_WINDOW_MINUTES: z.coerce.number().int().min(0).max(525_600).default(7 * 24 * 60),
   SURVEY_RESPONSE_MINUTES: z.coerce.number().int().min(1).max(525_600).default(7 * 24 * 60),
   SLA_BUMP_PRIORITY_ON_FAILURE: bool.default(true),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(8 * 60),
+  DEMO_PASSWORD: z.string().min(4).default('demo'),
+  SMTP_LISTEN_PORT: z.coerce.number().int().min(0).max(65_535).default(2525),
+  SMTP_RELAY_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().email('must be an email address').default('support@caseflow.local'),
+  MICROSOFT_APP_ID: z.string().optional(),
+  MICROSOFT_APP_PASSWORD: z.string().optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().optional(),
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   RUN_MIGRATIONS: bool.default(true),
   SEED_DEMO_DATA: bool.default(true),
 });
@@ -61,6 +71,28 @@ export interface AppConfig {
     readonly bumpPriorityOnFailure: boolean;
     readonly continueAsNewAfterEvents: number;
   };
+  readonly auth: {
+    /** Signs the API's bearer tokens (HS256). */
+    readonly jwtSecret: string;
+    readonly tokenTtlMinutes: number;
+    /** The password of the seeded demo users. */
+    readonly demoPassword: string;
+  };
+  readonly mail: {
+    /** Inbound SMTP listener port (0 = off). */
+    readonly listenPort: number;
+    /** Outbound relay; unset = .eml files in DATA_DIR/outbox. */
+    readonly relayUrl: string | undefined;
+    readonly from: string;
+    readonly outboxDir: string;
+  };
+  /** Bot Framework credentials; all unset = the Emulator / local Web Chat, development only. */
+  readonly bot: {
+    readonly appId: string | undefined;
+    readonly appPassword: string | undefined;
+    readonly tenantId: string | undefined;
+    readonly appType: Environment['MICROSOFT_APP_TYPE'];
+  };
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly runMigrations: boolean;
   readonly seedDemoData: boolean;
@@ -85,8 +117,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   const dataDir = resolve(env.DATA_DIR);
-  if (env.NODE_ENV === 'production' && !env.SURVEY_SECRET) {
-    throw new ConfigError('Invalid configuration: SURVEY_SECRET must be set in production (at least 16 random characters)');
+  if (env.NODE_ENV === 'production') {
+    if (!env.SURVEY_SECRET) throw new ConfigError('Invalid configuration: SURVEY_SECRET must be set in production (at least 16 random characters)');
+    if (!env.JWT_SECRET) throw new ConfigError('Invalid configuration: JWT_SECRET must be set in production (at least 32 random characters)');
+    if (!env.MICROSOFT_APP_ID || !env.MICROSOFT_APP_PASSWORD) {
+      throw new ConfigError('Invalid configuration: MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD must be set in production (without them the bot endpoint accepts any caller)');
+    }
   }
   return {
     env: env.NODE_ENV,
@@ -109,6 +145,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       surveyResponseMinutes: env.SURVEY_RESPONSE_MINUTES,
       bumpPriorityOnFailure: env.SLA_BUMP_PRIORITY_ON_FAILURE,
       continueAsNewAfterEvents: 5_000,
+    },
+    auth: {
+      // Development only: derived from the data folder, like the survey secret.
+      jwtSecret: env.JWT_SECRET ?? `development-jwt:${dataDir}`.padEnd(32, '.'),
+      tokenTtlMinutes: env.TOKEN_TTL_MINUTES,
+      demoPassword: env.DEMO_PASSWORD,
+    },
+    mail: {
+      listenPort: env.SMTP_LISTEN_PORT,
+      relayUrl: env.SMTP_RELAY_URL,
+      from: env.MAIL_FROM,
+      outboxDir: resolve(dataDir, 'outbox'),
+    },
+    bot: {
+      appId: env.MICROSOFT_APP_ID,
+      appPassword: env.MICROSOFT_APP_PASSWORD,
+      tenantId: env.MICROSOFT_APP_TENANT_ID,
+      appType: env.MICROSOFT_APP_TYPE,
     },
     logLevel: env.LOG_LEVEL,
     runMigrations: env.RUN_MIGRATIONS,
