@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../connection';
+import { hashPassword } from '../../services/password';
 
 /**
  * Demo data that plays DOMAIN.md's canonical scenario: a gold customer with a 15-case contract,
@@ -223,12 +224,21 @@ const ARTICLES: readonly SeedArticle[] = [
   },
 ];
 
+export interface SeedOptions {
+  /** The password given to demo users that have none yet (config DEMO_PASSWORD); default 'demo'. */
+  readonly demoPassword?: string;
+}
+
+/** The demo users' password unless DEMO_PASSWORD says otherwise. */
+export const DEFAULT_DEMO_PASSWORD = 'demo';
+
 /** Seeds the demo records; safe to run on every start. */
-export async function seedDemoData(db: Database): Promise<DemoSummary> {
+export async function seedDemoData(db: Database, options: SeedOptions = {}): Promise<DemoSummary> {
   // One transaction: a seed interrupted halfway leaves nothing behind to confuse the next run.
   await db.transaction(async (trx) => {
     await seedCustomers(trx);
     await seedUsersAndQueues(trx);
+    await seedDemoPasswords(trx, options.demoPassword ?? DEFAULT_DEMO_PASSWORD);
     const sla = await seedServiceLevels(trx);
     await seedEntitlements(trx, sla);
     await seedRoutingAndGoals(trx);
@@ -317,6 +327,22 @@ async function seedUsersAndQueues(trx: Knex.Transaction): Promise<void> {
       user_id: await idOf(trx, 'users', 'username', username),
     };
     await trx('queue_members').insert(row).onConflict(['queue_id', 'user_id']).ignore();
+  }
+}
+
+/**
+ * Gives every demo user without a password the demo password. A password already set (by an earlier
+ * seed or changed since) is kept: neither a second run nor a new DEMO_PASSWORD resets it.
+ */
+async function seedDemoPasswords(trx: Knex.Transaction, password: string): Promise<void> {
+  const missing = await trx('users')
+    .whereIn('username', USERS.map((u) => u.username))
+    .whereNull('password_hash')
+    .pluck<string[]>('username');
+  // Hashed concurrently: scrypt runs on libuv's thread pool.
+  const hashes = await Promise.all(missing.map((username) => hashPassword(password).then((hash) => [username, hash] as const)));
+  for (const [username, hash] of hashes) {
+    await trx('users').where({ username }).whereNull('password_hash').update({ password_hash: hash });
   }
 }
 
