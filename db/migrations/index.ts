@@ -8,6 +8,8 @@ import * as knowledge from './0006_knowledge';
 import * as engagement from './0007_engagement';
 import * as bot from './0008_bot';
 import * as notifications from './0009_notifications';
+import * as userCredentials from './0010_user_credentials';
+import * as email from './0011_email';
 
 /**
  * Every migration, keyed by the name recorded in knex_migrations. Keys are applied in sorted order
@@ -23,4 +25,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '0007_engagement': engagement,
   '0008_bot': bot,
   '0009_notifications': notifications,
+  '0010_user_credentials': userCredentials,
+  '0011_email': email,
 };
