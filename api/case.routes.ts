@@ -1,40 +1,214 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { Actor, Role } from '../domain/actor';
+import type { CustomerRef } from '../domain/case';
+import type { CaseRepository } from '../db/repositories/case.repository';
+import type { Database } from '../db/connection';
 import type { CaseService } from '../services/case.service';
-import { caseNumberParams, idempotencyKey, openCaseBody } from './case.schemas';
-import { problem, sendProblem } from './problem';
-import { parseOrProblem } from './validation';
+import type { CaseHistoryService } from '../services/case-history.service';
+import { caseScopeFor } from '../services/case-scope';
+import type { CaseAction, CaseActionPayloads, CaseWorkService } from '../services/case-work.service';
+import { ForbiddenError, ValidationError } from '../services/errors';
+import { actionBodies, activityParams, caseListSchema, caseNumberParams, caseRecordSchema, idempotencyKey, listCasesQuery, openCaseBody, stepParams } from './case.schemas';
+import { defineRoute, type RouteDefinition } from './route';
 
-/** The case routes: translate HTTP to the case service and back, nothing more. */
-export function registerCaseRoutes(server: Server, cases: CaseService): void {
-  server.post('/cases', async (req: Request, res: Response) => {
-    const header = req.header('idempotency-key');
-    let requestId: string = randomUUID();
-    if (header !== undefined && header !== '') {
-      const key = idempotencyKey.safeParse(header);
-      if (!key.success) {
-        return sendProblem(res, problem(422, 'validation', 'The request is not valid', {
-          detail: `Idempotency-Key header ${key.error.issues[0]?.message ?? 'is invalid'}`,
-          errors: [{ pointer: '/headers/idempotency-key', detail: key.error.issues[0]?.message ?? 'invalid' }],
-        }));
-      }
-      requestId = key.data;
-    }
-    const body = parseOrProblem(openCaseBody, req.body, 'body');
-    if (!body.ok) return sendProblem(res, body.problem);
-    const result = await cases.openCase({ requestId, openedByUserId: null, ...body.value });
-    if (result.state === 'recorded') {
-      res.header('location', `/cases/${result.case.caseNumber}`);
-      res.send(201, result.case);
-      return;
-    }
-    res.header('location', `/cases/${result.caseNumber}`);
-    res.send(202, { caseNumber: result.caseNumber, workflowId: result.workflowId, status: 'starting' });
-  });
+export interface CaseRouteDependencies {
+  readonly db: Database;
+  readonly cases: CaseService;
+  readonly caseRecords: CaseRepository;
+  readonly caseWork: CaseWorkService;
+  readonly history: CaseHistoryService;
+}
 
-  server.get('/cases/:caseNumber', async (req: Request, res: Response) => {
-    const params = parseOrProblem(caseNumberParams, req.params, 'params');
-    if (!params.ok) return sendProblem(res, params.problem);
-    res.send(200, await cases.getCase(params.value.caseNumber));
-  });
+const STAFF: readonly Role[] = ['agent', 'supervisor', 'admin'];
+const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
+const CUSTOMERS_AND_STAFF: readonly Role[] = ['customer', ...STAFF];
+const READERS: readonly Role[] = ['customer', 'agent', 'supervisor', 'admin', 'operator'];
+
+const caseView = z.record(z.string(), z.unknown()).describe('The case as its workflow sees it: stages and steps, SLA clocks, activities');
+
+/** A customer opens cases for themselves or their account; staff for any existing customer. */
+function customerFor(actor: Actor, given: CustomerRef | undefined): CustomerRef {
+  if (actor.role === 'customer') {
+    if (!given) {
+      if (actor.contactId) return { type: 'contact', id: actor.contactId };
+      throw new ValidationError('your account has no contact; give the customer', 'customer');
+    }
+    const own = (given.type === 'contact' && given.id === actor.contactId) || (given.type === 'account' && given.id === actor.accountId);
+    if (!own) throw new ForbiddenError('customers open cases for themselves or their own account');
+    return given;
+  }
+  if (!given) throw new ValidationError('give the customer (a contact or an account)', 'customer');
+  return given;
+}
+
+interface ActionRoute<A extends CaseAction> {
+  readonly action: A;
+  readonly path: string;
+  readonly summary: string;
+  readonly roles: readonly Role[];
+  readonly body: z.ZodType;
+  readonly params?: z.ZodObject;
+  readonly payload?: (body: Record<string, unknown>, params: Record<string, string>) => CaseActionPayloads[A];
+}
+
+const action = <A extends CaseAction>(route: ActionRoute<A>): ActionRoute<CaseAction> => route;
+
+/** Every action on a case, one route each; the workflow's validators decide, these only translate. */
+const ACTIONS: readonly ActionRoute<CaseAction>[] = [
+  action({ action: 'accept', path: 'accept', summary: "Accept the case from its queue into your work in progress", roles: STAFF, body: actionBodies.none }),
+  action({ action: 'dispatch', path: 'dispatch', summary: 'Dispatch the case from your work in progress to a queue', roles: STAFF, body: actionBodies.queue }),
+  action({ action: 'reject', path: 'reject', summary: 'Reject the case back to its creator', roles: STAFF, body: actionBodies.reason }),
+  action({ action: 'transfer', path: 'transfer', summary: 'Transfer the case to another queue', roles: STAFF, body: actionBodies.queue }),
+  action({ action: 'assign', path: 'assign', summary: 'Assign the case to a person', roles: MANAGERS, body: actionBodies.assign }),
+  action({ action: 'yank', path: 'yank', summary: "Take the case back from a person's work in progress", roles: MANAGERS, body: actionBodies.none }),
+  action({ action: 'hold', path: 'hold', summary: 'Put the case on hold or waiting for the customer (pauses the SLA where the policy says so)', roles: STAFF, body: actionBodies.hold }),
+  action({ action: 'resume', path: 'resume', summary: 'Resume a case on hold', roles: STAFF, body: actionBodies.none }),
+  action({ action: 'changePriority', path: 'priority', summary: 'Change the priority (re-plans the SLA deadlines)', roles: STAFF, body: actionBodies.priority }),
+  action({ action: 'updateDetails', path: 'details', summary: 'Set the product and the subject (category)', roles: STAFF, body: actionBodies.details }),
+  action({ action: 'addActivity', path: 'activities', summary: 'Log an activity (phone call, email, task, appointment, note) with minutes spent', roles: STAFF, body: actionBodies.activity }),
+  action({
+    action: 'completeActivity',
+    path: 'activities/{activityId}/complete',
+    summary: 'Complete an open activity',
+    roles: STAFF,
+    body: actionBodies.completeActivity,
+    params: activityParams,
+    payload: (body, params) => ({ ...body, activityId: params.activityId ?? '' }),
+  }),
+  action({ action: 'linkArticle', path: 'articles', summary: 'Link a knowledge article, optionally sending it to the customer', roles: STAFF, body: actionBodies.article }),
+  action({ action: 'recordKnowledgeSearch', path: 'knowledge-searches', summary: 'Record that the knowledge base was searched (Research step)', roles: STAFF, body: actionBodies.search }),
+  action({ action: 'reply', path: 'replies', summary: 'Reply to the customer (the first reply meets the first-response KPI)', roles: STAFF, body: actionBodies.reply }),
+  action({
+    action: 'completeStep',
+    path: 'steps/{stepId}/complete',
+    summary: 'Complete a step of the process flow that the agent ticks',
+    roles: STAFF,
+    body: actionBodies.none,
+    params: stepParams,
+    payload: (_body, params) => ({ stepId: params.stepId }) as CaseActionPayloads['completeStep'],
+  }),
+  action({ action: 'advanceStage', path: 'stage/advance', summary: 'Advance to the next stage (refused naming the missing steps)', roles: STAFF, body: actionBodies.none }),
+  action({ action: 'resolve', path: 'resolve', summary: 'Resolve the case (refused while activities are open); charges the entitlement once', roles: STAFF, body: actionBodies.resolve }),
+  action({ action: 'cancel', path: 'cancel', summary: 'Cancel the case (consumes nothing)', roles: CUSTOMERS_AND_STAFF, body: actionBodies.reason }),
+  action({ action: 'reopen', path: 'reopen', summary: 'Reopen a resolved or cancelled case within the reopen window', roles: CUSTOMERS_AND_STAFF, body: actionBodies.reason }),
+  action({ action: 'addCustomerNote', path: 'notes', summary: 'Add information to the case (the customer)', roles: CUSTOMERS_AND_STAFF, body: actionBodies.note }),
+  action({ action: 'answerSurvey', path: 'survey', summary: 'Answer the satisfaction survey', roles: ['customer'], body: actionBodies.survey }),
+];
+
+export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/cases',
+      tag: 'Cases',
+      summary: 'Open a case; its workflow decides entitlement, queue and SLA',
+      roles: CUSTOMERS_AND_STAFF,
+      body: openCaseBody,
+      headers: [{ name: 'Idempotency-Key', description: 'Repeat a request with the same key to get the same case, never a second one' }],
+      responses: { 201: { description: 'The case, recorded', schema: caseRecordSchema }, 202: { description: 'Accepted; the case is being opened (see Location)' } },
+      handler: async ({ actor, body, req }) => {
+        const header = req.header('idempotency-key');
+        let requestId: string = randomUUID();
+        if (header) {
+          const key = idempotencyKey.safeParse(header);
+          if (!key.success) throw new ValidationError(`Idempotency-Key header ${key.error.issues[0]?.message ?? 'is invalid'}`, 'headers/idempotency-key');
+          // Keys are per caller: two users' identical keys never meet.
+          requestId = `${actor!.userId}:${key.data}`;
+        }
+        const { customer, ...rest } = body;
+        const result = await deps.cases.openCase({ ...rest, requestId, customer: customerFor(actor!, customer), openedByUserId: actor!.userId });
+        if (result.state === 'recorded') return { status: 201, body: result.case, headers: { location: `/cases/${result.case.caseNumber}` } };
+        return { status: 202, body: { caseNumber: result.caseNumber, workflowId: result.workflowId, status: 'starting' }, headers: { location: `/cases/${result.caseNumber}` } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases',
+      tag: 'Cases',
+      summary: 'List the cases the caller may see, filtered, sorted and paginated',
+      roles: READERS,
+      query: listCasesQuery,
+      responses: { 200: { description: 'A page of cases', schema: caseListSchema } },
+      handler: async ({ actor, query }) => {
+        const { sort, limit, offset, ownerUserId, q, ...filter } = query;
+        const page = await deps.caseRecords.list(
+          caseScopeFor(actor!),
+          { ...filter, ...(ownerUserId === undefined ? {} : { ownerUserId: ownerUserId === 'none' ? null : ownerUserId }), ...(q ? { text: q } : {}) },
+          sort,
+          limit,
+          offset,
+        );
+        return { status: 200, body: { ...page, limit, offset } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/{caseNumber}',
+      tag: 'Cases',
+      summary: 'The case as recorded (404 for a case the caller may not see)',
+      roles: READERS,
+      params: caseNumberParams,
+      responses: { 200: { description: 'The case', schema: caseRecordSchema } },
+      handler: async ({ actor, params }) => ({ status: 200, body: await deps.caseWork.get(params.caseNumber, actor!) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/{caseNumber}/state',
+      tag: 'Cases',
+      summary: "The case's live state from its workflow: stage and steps, owner, queue, SLA deadlines and remaining time, open activities",
+      roles: READERS,
+      params: caseNumberParams,
+      responses: { 200: { description: 'The live state', schema: caseView } },
+      handler: async ({ actor, params }) => ({ status: 200, body: await deps.caseWork.getState(params.caseNumber, actor!) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/{caseNumber}/activities',
+      tag: 'Cases',
+      summary: "The case's activities, open and closed, with time spent",
+      roles: READERS,
+      params: caseNumberParams,
+      responses: { 200: { description: 'Activities, oldest first' } },
+      handler: async ({ actor, params }) => {
+        const record = await deps.caseWork.get(params.caseNumber, actor!);
+        const rows = await deps.db('activities')
+          .where({ case_id: record.id })
+          .orderBy([{ column: 'created_at' }, { column: 'id' }])
+          .select<Record<string, unknown>[]>('id', 'type', 'subject', 'body', 'direction', 'state', 'minutes_spent as minutesSpent', 'due_at as dueAt', 'closed_at as closedAt', 'created_at as createdAt', 'created_by_user_id as createdByUserId');
+        return { status: 200, body: { items: rows } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/{caseNumber}/history',
+      tag: 'Operations',
+      summary: "The case's workflow history as a business timeline, with a link to the Temporal Web UI",
+      roles: ['operator', 'supervisor', 'admin'],
+      params: caseNumberParams,
+      responses: { 200: { description: 'The timeline' } },
+      handler: async ({ actor, params }) => {
+        const record = await deps.caseWork.get(params.caseNumber, actor!);
+        return { status: 200, body: await deps.history.timeline(record.workflowId) };
+      },
+    }),
+    ...ACTIONS.map((route) =>
+      defineRoute({
+        method: 'post',
+        path: `/cases/{caseNumber}/${route.path}`,
+        tag: 'Case actions',
+        summary: route.summary,
+        roles: route.roles,
+        params: route.params ?? caseNumberParams,
+        body: route.body,
+        responses: { 200: { description: 'The case after the action', schema: caseView } },
+        handler: async ({ actor, params, body }) => {
+          const values = (body ?? {}) as Record<string, unknown>;
+          const payload = route.payload ? route.payload(values, params as Record<string, string>) : (values as CaseActionPayloads[CaseAction]);
+          const { caseNumber } = params as { caseNumber: string };
+          return { status: 200, body: await deps.caseWork.act(caseNumber, actor!, route.action, payload) };
+        },
+      }),
+    ),
+  ];
 }

@@ -1,8 +1,8 @@
 import restify, { type Request, type RequestHandler, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../services/errors';
-import type { CaseService } from '../services/case.service';
-import { registerCaseRoutes } from './case.routes';
+import { registerDocsRoutes } from './docs.routes';
+import { registerRoutes, type RouteDefinition } from './route';
 import { registerHealthRoute, type HealthDependencies } from './health.route';
 import { problem, type Problem } from './problem';
 
@@ -16,10 +16,15 @@ export type RouteRegistrar = (server: Server) => void;
 export interface ApiDependencies {
   readonly logger: Logger;
   readonly health: HealthDependencies;
-  readonly cases: CaseService;
+  /** Declared routes: registered, validated, role-checked and described in /openapi.json. */
+  readonly definitions?: readonly RouteDefinition[];
   /** Runs before every route: sets the caller (api/auth-context.ts) from the request's credentials. */
   readonly authenticate?: RequestHandler;
+  /** Runs after authentication: per-caller request rate limits. */
+  readonly rateLimit?: RequestHandler;
+  /** Routes outside the OpenAPI document (the bot endpoint, Direct Line, web pages). */
   readonly routes?: readonly RouteRegistrar[];
+  readonly version?: string;
 }
 
 /** Largest request body accepted, in bytes: cases and notes are text, attachments go through email. */
@@ -36,9 +41,11 @@ export function createApiServer(deps: ApiDependencies): Server {
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: true }));
 
   if (deps.authenticate) server.use(deps.authenticate);
+  if (deps.rateLimit) server.use(deps.rateLimit);
 
   registerHealthRoute(server, deps.health);
-  registerCaseRoutes(server, deps.cases);
+  registerRoutes(server, deps.definitions ?? []);
+  registerDocsRoutes(server, deps.definitions ?? [], deps.version ?? '0.0.0');
   for (const register of deps.routes ?? []) register(server);
 
   // Every error leaves as problem+json: the service's typed errors keep their meaning,
@@ -72,6 +79,6 @@ function toProblem(err: RestifyLikeError, req: Request): Problem {
   }
   const status = err.statusCode ?? 500;
   if (status >= 500) return problem(500, 'internal', 'Internal error', { detail: 'the server could not complete the request; it has been logged', instance });
-  const slug = status === 404 ? 'not-found' : status === 413 ? 'too-large' : status === 415 ? 'unsupported-media-type' : 'bad-request';
+  const slug = status === 404 ? 'not-found' : status === 413 ? 'too-large' : status === 415 ? 'unsupported-media-type' : status === 429 ? 'too-many-requests' : 'bad-request';
   return problem(status, slug, err.name.replace(/Error$/, '') || 'Bad request', { detail: err.body?.message ?? err.message, instance });
 }

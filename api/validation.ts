@@ -7,10 +7,12 @@ export function parseOrProblem<T extends z.ZodType>(schema: T, input: unknown, w
   | { ok: false; problem: Problem } {
   const result = schema.safeParse(input ?? {});
   if (result.success) return { ok: true, value: result.data };
-  const errors = result.error.issues.map((issue) => ({
-    pointer: `/${[where, ...issue.path.map(String)].join('/')}`,
-    detail: issue.message,
-  }));
+  const errors = result.error.issues.flatMap((issue) =>
+    // An unknown field (e.g. a customer sending "status") is named by its own pointer.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ pointer: `/${[where, ...issue.path.map(String), key].join('/')}`, detail: 'is not a field you may set here' }))
+      : [{ pointer: `/${[where, ...issue.path.map(String)].join('/')}`, detail: issue.message }],
+  );
   const first = errors[0];
   return {
     ok: false,

@@ -25,7 +25,7 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
   if (config.runMigrations) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
-    if (config.seedDemoData) demo = await seedDemoData(db);
+    if (config.seedDemoData) demo = await seedDemoData(db, { demoPassword: config.auth.demoPassword });
   }
   return { db, description, demo };
 }

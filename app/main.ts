@@ -1,4 +1,3 @@
-import { createApiServer } from '../api/server';
 import { loadConfig } from './config';
 import { prepareDatabase } from './database';
 import { close, listen } from './http';
@@ -6,7 +5,9 @@ import { createLogger } from './logger';
 import { isPortFree } from './port';
 import { runProcess } from './run';
 import { installTemporalRuntime } from './temporal-runtime';
-import { createServices } from './services';
+import { createAppServices } from './app-services';
+import { createHttpApp } from './http-app';
+import { startEmailIntake, startOutboundMail } from './mail-runtime';
 import { StartupError } from './startup-error';
 import { connectClient, connectWorker } from './temporal';
 import { startDevServer } from './temporal-dev-server';
@@ -60,13 +61,12 @@ runProcess(async (lifecycle) => {
     process.kill(process.pid, 'SIGTERM');
   });
 
-  const server = createApiServer({
-    logger,
-    health: { db, temporal: connection, describe: { database: description, temporal: address } },
-    cases: createServices(db, client, config).cases,
-  });
+  startOutboundMail(config, db, logger, lifecycle);
+  const services = createAppServices(config, db, client, uiUrl);
+  const server = createHttpApp({ logger, services, databaseDescription: description, temporal: { connection, address } });
   await listen(server, config.host, config.port);
   lifecycle.onStop('HTTP server', () => close(server));
+  const smtpPort = await startEmailIntake(config, services, logger, lifecycle);
 
   const base = `http://${config.host}:${config.port}`;
   const lines = [
@@ -74,8 +74,10 @@ runProcess(async (lifecycle) => {
     'caseflow is running',
     `  API            ${base}  (health: ${base}/health)`,
     `  Temporal       ${address}${uiUrl ? `  (Web UI: ${uiUrl}/namespaces/${config.temporal.namespace}/workflows)` : ''}`,
+    `  API docs       ${base}/docs`,
     `  Database       ${description}`,
-    ...(demo ? ['  Demo users     ' + demo.users.map((u) => `${u.username} (${u.role})`).join(', ')] : []),
+    `  Email          ${smtpPort ? `SMTP on ${config.host}:${smtpPort}` : 'inbound SMTP off'}; outgoing ${config.mail.relayUrl ? 'via the relay' : `as .eml files in ${config.mail.outboxDir}`}`,
+    ...(demo ? ['  Demo users     ' + demo.users.map((u) => `${u.username} (${u.role})`).join(', ') + ` — password: ${config.auth.demoPassword}`] : []),
     '  Stop with Ctrl-C.',
     '',
   ];

@@ -1,10 +1,11 @@
-import { createApiServer } from '../api/server';
 import { loadConfig } from './config';
 import { prepareDatabase } from './database';
 import { close, listen } from './http';
 import { createLogger } from './logger';
 import { runProcess } from './run';
-import { createServices } from './services';
+import { createAppServices } from './app-services';
+import { createHttpApp } from './http-app';
+import { startEmailIntake } from './mail-runtime';
 import { StartupError } from './startup-error';
 import { connectClient } from './temporal';
 
@@ -19,12 +20,11 @@ runProcess(async (lifecycle) => {
   lifecycle.onStop('database', () => db.destroy());
   const { connection, client } = await connectClient(address, config);
   lifecycle.onStop('Temporal client', () => connection.close());
-  const server = createApiServer({
-    logger,
-    health: { db, temporal: connection, describe: { database: description, temporal: address } },
-    cases: createServices(db, client, config).cases,
-  });
+  const services = createAppServices(config, db, client);
+  const server = createHttpApp({ logger, services, databaseDescription: description, temporal: { connection, address } });
   await listen(server, config.host, config.port);
   lifecycle.onStop('HTTP server', () => close(server));
+  const smtpPort = await startEmailIntake(config, services, logger, lifecycle);
+  if (smtpPort) logger.info({ port: smtpPort }, 'SMTP listener accepting email');
   logger.info({ url: `http://${config.host}:${config.port}` }, 'server listening');
 });

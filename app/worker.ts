@@ -1,6 +1,7 @@
 import { loadConfig } from './config';
 import { prepareDatabase } from './database';
 import { createLogger } from './logger';
+import { startOutboundMail } from './mail-runtime';
 import { runProcess } from './run';
 import { installTemporalRuntime } from './temporal-runtime';
 import { StartupError } from './startup-error';
@@ -26,6 +27,7 @@ runProcess(async (lifecycle) => {
     await running;
     await connection.close();
   });
+  startOutboundMail(config, db, logger, lifecycle);
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
   await running;
 });

@@ -2,11 +2,11 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Actor } from '../domain/actor';
 import type * as Commands from '../domain/case-commands';
-import { canSeeCase } from '../domain/case-permissions';
 import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
 import type { Database } from '../db/connection';
 import type { CaseView } from '../workflows/case-state';
 import * as messages from '../workflows/messages';
+import { caseScopeFor } from './case-scope';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 
 /** Each action a channel may ask of a case, with what it carries besides the actor. */
@@ -76,17 +76,9 @@ export interface CaseWorkDependencies {
  */
 export function createCaseWorkService(deps: CaseWorkDependencies) {
   async function visibleCase(caseNumber: string, actor: Actor): Promise<CaseRecord> {
-    const record = await deps.cases.findByCaseNumber(caseNumber);
-    const accountId = record?.customer.type === 'contact' ? await contactAccount(record.customer.id) : null;
-    if (!record || !canSeeCase(actor, { customer: record.customer, customerAccountId: accountId, queueId: record.queueId, ownerUserId: record.ownerUserId })) {
-      throw new NotFoundError(`case ${caseNumber} not found`);
-    }
+    const record = await deps.cases.findVisible(caseNumber, caseScopeFor(actor));
+    if (!record) throw new NotFoundError(`case ${caseNumber} not found`);
     return record;
-  }
-
-  async function contactAccount(contactId: string): Promise<string | null> {
-    const row = await deps.db('contacts').where({ id: contactId }).first<{ account_id: string | null } | undefined>('account_id');
-    return row?.account_id ?? null;
   }
 
   /** Checks against the records that the workflow cannot make itself; returns the command to send. */
@@ -122,6 +114,9 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
       const record = await visibleCase(caseNumber, actor);
       return deps.temporal.workflow.getHandle(record.workflowId).query(messages.getCaseStateQuery);
     },
+
+    /** The case's read-model row, if the caller may see it. */
+    get: visibleCase,
 
     async act<A extends CaseAction>(caseNumber: string, actor: Actor, action: A, payload: CaseActionPayloads[A]): Promise<CaseView> {
       const record = await visibleCase(caseNumber, actor);

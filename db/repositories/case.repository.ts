@@ -64,7 +64,51 @@ interface CaseRow {
   updated_at: Date;
 }
 
+/** Which cases a caller may see: every row, a customer's own and their account's, or an agent's queues and own. */
+export type CaseScope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'customer'; readonly contactId: string | null; readonly accountId: string | null }
+  | { readonly kind: 'agent'; readonly userId: string; readonly queueIds: readonly string[] };
+
+export interface CaseFilter {
+  readonly status?: readonly CaseStatus[];
+  readonly queueId?: string;
+  readonly ownerUserId?: string | null;
+  readonly customerId?: string;
+  readonly slaState?: string;
+  readonly text?: string;
+}
+
+export const CASE_SORTS = ['createdAt', '-createdAt', 'priority', '-priority', 'resolveBy', '-resolveBy', 'firstResponseBy', '-firstResponseBy'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+
+const SORT_COLUMNS: Record<string, string> = {
+  createdAt: 'created_at',
+  priority: "array_position(array['low','normal','high','urgent']::text[], priority)",
+  resolveBy: 'resolve_by',
+  firstResponseBy: 'first_response_by',
+};
+
 export function createCaseRepository(db: Database) {
+  function scoped(scope: CaseScope) {
+    const query = db<CaseRow>('cases');
+    if (scope.kind === 'customer') {
+      query.where((q) => {
+        q.whereRaw('false');
+        if (scope.contactId) q.orWhere('customer_contact_id', scope.contactId);
+        if (scope.accountId) {
+          q.orWhere('customer_account_id', scope.accountId).orWhereIn('customer_contact_id', db('contacts').select('id').where('account_id', scope.accountId));
+        }
+      });
+    } else if (scope.kind === 'agent') {
+      query.where((q) => {
+        q.where('owner_user_id', scope.userId);
+        if (scope.queueIds.length > 0) q.orWhereIn('queue_id', [...scope.queueIds]);
+      });
+    }
+    return query;
+  }
+
   async function findReservation(requestId: string): Promise<string | undefined> {
     const row = await db('case_requests').where({ request_id: requestId }).first<{ case_number: string } | undefined>('case_number');
     return row?.case_number;
@@ -131,6 +175,33 @@ export function createCaseRepository(db: Database) {
         .where('cases.version', '<', db.raw('excluded.version'))
         .returning('id');
       return written.length > 0;
+    },
+
+    /** The case, if the scope may see it; otherwise undefined, exactly as for an unknown case. */
+    async findVisible(caseNumber: string, scope: CaseScope): Promise<CaseRecord | undefined> {
+      const row = await scoped(scope).where({ case_number: caseNumber }).first();
+      return row ? toRecord(row) : undefined;
+    },
+
+    async list(scope: CaseScope, filter: CaseFilter, sort: CaseSort, limit: number, offset: number): Promise<{ items: CaseRecord[]; total: number }> {
+      const query = scoped(scope);
+      if (filter.status?.length) query.whereIn('status', [...filter.status]);
+      if (filter.queueId) query.where('queue_id', filter.queueId);
+      if (filter.ownerUserId !== undefined) {
+        if (filter.ownerUserId === null) query.whereNull('owner_user_id');
+        else query.where('owner_user_id', filter.ownerUserId);
+      }
+      if (filter.customerId) query.where((q) => q.where('customer_contact_id', filter.customerId).orWhere('customer_account_id', filter.customerId));
+      if (filter.slaState) query.where('sla_state', filter.slaState);
+      if (filter.text) query.whereILike('title', `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const [{ total }] = (await query.clone().count<{ total: string }[]>('* as total')) as [{ total: string }];
+      const descending = sort.startsWith('-');
+      const column = SORT_COLUMNS[sort.replace(/^-/, '')] ?? 'created_at';
+      const rows = await query
+        .orderByRaw(`${column} ${descending ? 'desc' : 'asc'} nulls last, case_number asc`)
+        .limit(limit)
+        .offset(offset);
+      return { items: rows.map(toRecord), total: Number(total) };
     },
 
     async findByCaseNumber(caseNumber: string): Promise<CaseRecord | undefined> {

@@ -1,0 +1,36 @@
+import type { Client } from '@temporalio/client';
+import type { Database } from '../db/connection';
+import { createCaseRepository } from '../db/repositories/case.repository';
+import { createCustomerRepository } from '../db/repositories/customer.repository';
+import { createKnowledgeRepository } from '../db/repositories/knowledge.repository';
+import { createUserRepository } from '../db/repositories/user.repository';
+import { createAuthService } from '../services/auth.service';
+import { createCaseHistoryService } from '../services/case-history.service';
+import { createCaseWorkService } from '../services/case-work.service';
+import { createCaseService } from '../services/case.service';
+import { createKnowledgeService } from '../services/knowledge.service';
+import type { AppConfig } from './config';
+
+/** The services every channel (REST, email, bot) shares, wired once per process. */
+export function createAppServices(config: AppConfig, db: Database, temporal: Client, webUiUrl?: string) {
+  const caseRecords = createCaseRepository(db);
+  const users = createUserRepository(db);
+  return {
+    db,
+    caseRecords,
+    users,
+    cases: createCaseService({
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      caseSettings: config.caseSettings,
+      cases: caseRecords,
+      customers: createCustomerRepository(db),
+    }),
+    caseWork: createCaseWorkService({ temporal, db, cases: caseRecords }),
+    history: createCaseHistoryService({ temporal, namespace: config.temporal.namespace, ...(webUiUrl ? { webUiUrl } : {}) }),
+    auth: createAuthService({ users, db, jwtSecret: config.auth.jwtSecret, tokenTtlMinutes: config.auth.tokenTtlMinutes }),
+    knowledge: createKnowledgeService({ knowledge: createKnowledgeRepository(db) }),
+  };
+}
+
+export type AppServices = ReturnType<typeof createAppServices>;

@@ -1,0 +1,34 @@
+import type { Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Server } from 'restify';
+import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../api/auth';
+import { caseRoutes } from '../api/case.routes';
+import { knowledgeRoutes } from '../api/knowledge.routes';
+import { createApiServer, type RouteRegistrar } from '../api/server';
+import type { AppServices } from './app-services';
+
+export interface HttpAppDependencies {
+  readonly logger: Logger;
+  readonly services: AppServices;
+  readonly databaseDescription: string;
+  readonly temporal: { readonly connection: Connection; readonly address: string };
+  /** Channel routes outside the OpenAPI document (the bot endpoint, Direct Line, web pages). */
+  readonly channelRoutes?: readonly RouteRegistrar[];
+}
+
+/** The HTTP server of every process that serves one (all-in-one and server), wired once. */
+export function createHttpApp(deps: HttpAppDependencies): Server {
+  const { services } = deps;
+  return createApiServer({
+    logger: deps.logger,
+    version: '0.1.0',
+    health: { db: services.db, temporal: deps.temporal.connection, describe: { database: deps.databaseDescription, temporal: deps.temporal.address } },
+    authenticate: createAuthenticator(services.auth),
+    rateLimit: createRateLimiter(),
+    definitions: [
+      ...caseRoutes({ db: services.db, cases: services.cases, caseRecords: services.caseRecords, caseWork: services.caseWork, history: services.history }),
+      ...knowledgeRoutes(services.knowledge),
+    ],
+    routes: [(server) => registerAuthRoutes(server, services.auth), ...(deps.channelRoutes ?? [])],
+  });
+}

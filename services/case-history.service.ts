@@ -1,0 +1,135 @@
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
+
+/** One line of a case's business timeline, read from its workflow history. */
+export interface TimelineEntry {
+  readonly eventId: number;
+  readonly at: string;
+  readonly kind: 'opened' | 'decided' | 'recorded' | 'failed' | 'timer-set' | 'timer-fired' | 'action' | 'action-done' | 'continued' | 'closed';
+  readonly title: string;
+  readonly details?: unknown;
+}
+
+const EventType = temporal.api.enums.v1.EventType;
+
+function decode(payloads: Payloads): unknown[] {
+  return (payloads?.payloads ?? []).map((payload) => {
+    try {
+      return defaultPayloadConverter.fromPayload(payload);
+    } catch {
+      return '(undecodable)';
+    }
+  });
+}
+
+function toIso(time: temporal.api.history.v1.IHistoryEvent['eventTime']): string {
+  const seconds = Number(time?.seconds ?? 0);
+  return new Date(seconds * 1000 + Math.floor((time?.nanos ?? 0) / 1e6)).toISOString();
+}
+
+function who(args: unknown[]): string {
+  const actor = (args[0] as { actor?: { displayName?: string; role?: string } } | undefined)?.actor;
+  return actor ? ` by ${actor.displayName ?? 'someone'} (${actor.role ?? 'unknown role'})` : '';
+}
+
+/** Strips the actor's queue list from update arguments: a timeline shows who, not their memberships. */
+function argsWithoutActor(args: unknown[]): unknown {
+  const first = args[0];
+  if (first && typeof first === 'object' && 'actor' in first) {
+    const { actor: _actor, ...rest } = first as Record<string, unknown>;
+    return rest;
+  }
+  return first;
+}
+
+/**
+ * A case's workflow history as a business timeline for operators: decisions (activities with
+ * their inputs), actions (Updates with who asked), timers (SLA instants), skipping the engine's
+ * bookkeeping (workflow tasks).
+ */
+export function toTimeline(events: readonly HistoryEvent[]): TimelineEntry[] {
+  const activityNames = new Map<string, string>();
+  const timeline: TimelineEntry[] = [];
+  for (const event of events) {
+    const eventId = Number(event.eventId ?? 0);
+    const at = toIso(event.eventTime);
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+        const input = decode(event.workflowExecutionStartedEventAttributes?.input)[0] as { kind?: string } | undefined;
+        timeline.push({ eventId, at, kind: 'opened', title: input?.kind === 'continued' ? 'Case carried over to a new run' : 'Case opened', details: input });
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const attributes = event.activityTaskScheduledEventAttributes;
+        const name = attributes?.activityType?.name ?? 'activity';
+        activityNames.set(String(eventId), name);
+        timeline.push({ eventId, at, kind: 'decided', title: name, details: decode(attributes?.input)[0] });
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+        const attributes = event.activityTaskCompletedEventAttributes;
+        const name = activityNames.get(String(attributes?.scheduledEventId ?? '')) ?? 'activity';
+        const result = decode(attributes?.result)[0];
+        timeline.push({ eventId, at, kind: 'recorded', title: `${name} done`, ...(result === undefined ? {} : { details: result }) });
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
+        const attributes = event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
+        const name = activityNames.get(String(attributes?.scheduledEventId ?? '')) ?? 'activity';
+        timeline.push({ eventId, at, kind: 'failed', title: `${name} failed`, details: attributes?.failure?.message });
+        break;
+      }
+      case EventType.EVENT_TYPE_TIMER_STARTED: {
+        const timeout = event.timerStartedEventAttributes?.startToFireTimeout;
+        const ms = Number(timeout?.seconds ?? 0) * 1000 + Math.floor((timeout?.nanos ?? 0) / 1e6);
+        timeline.push({ eventId, at, kind: 'timer-set', title: `Waiting until ${new Date(Date.parse(at) + ms).toISOString()}` });
+        break;
+      }
+      case EventType.EVENT_TYPE_TIMER_FIRED:
+        timeline.push({ eventId, at, kind: 'timer-fired', title: 'Timer fired' });
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+        const request = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+        const args = decode(request?.input?.args);
+        timeline.push({ eventId, at, kind: 'action', title: `${request?.input?.name ?? 'update'}${who(args)}`, details: argsWithoutActor(args) });
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+        timeline.push({ eventId, at, kind: 'action-done', title: 'Action recorded' });
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        timeline.push({ eventId, at, kind: 'continued', title: 'Continued as a new run (history kept short)' });
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+        timeline.push({ eventId, at, kind: 'closed', title: 'Case closed' });
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+        timeline.push({ eventId, at, kind: 'failed', title: 'Workflow ended abnormally' });
+        break;
+      default:
+        break;
+    }
+  }
+  return timeline;
+}
+
+export function createCaseHistoryService(deps: { readonly temporal: Client; readonly webUiUrl?: string; readonly namespace: string }) {
+  return {
+    async timeline(workflowId: string): Promise<{ workflowId: string; webUiUrl: string | null; entries: TimelineEntry[] }> {
+      const history = await deps.temporal.workflow.getHandle(workflowId).fetchHistory();
+      return {
+        workflowId,
+        webUiUrl: deps.webUiUrl ? `${deps.webUiUrl}/namespaces/${deps.namespace}/workflows/${encodeURIComponent(workflowId)}` : null,
+        entries: toTimeline(history.events ?? []),
+      };
+    },
+  };
+}
+
+export type CaseHistoryService = ReturnType<typeof createCaseHistoryService>;
