@@ -1,4 +1,4 @@
-import restify, { type Request, type RequestHandler, type Response, type Server } from 'restify';
+import restify, { type Next, type Request, type RequestHandler, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../services/errors';
 import { registerDocsRoutes } from './docs.routes';
@@ -30,6 +30,25 @@ export interface ApiDependencies {
 /** Largest request body accepted, in bytes: cases and notes are text, attachments go through email. */
 const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * A request that carries a body must say it is JSON (415 otherwise); one without a body (a bare
+ * `POST /cases/{n}/accept`) needs no content type at all.
+ */
+class UnsupportedMediaTypeError extends Error {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly statusCode = 415;
+}
+
+function requireJsonBody(req: Request, _res: Response, next: Next): void {
+  const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
+  const type = req.header('content-type') ?? '';
+  if (hasBody && !/^application\/(.+\+)?json\b/i.test(type)) {
+    next(new UnsupportedMediaTypeError('send the body as application/json'));
+    return;
+  }
+  next();
+}
+
 /** Builds the HTTP server (not yet listening), so tests and every entry point share one wiring. */
 export function createApiServer(deps: ApiDependencies): Server {
   const server = restify.createServer({
@@ -38,7 +57,8 @@ export function createApiServer(deps: ApiDependencies): Server {
     formatters: { [PROBLEM_JSON]: (_req, _res, body) => JSON.stringify(body) },
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: true }));
+  server.use(requireJsonBody);
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
 
   if (deps.authenticate) server.use(deps.authenticate);
   if (deps.rateLimit) server.use(deps.rateLimit);

@@ -58,6 +58,9 @@ describe('cases over HTTP', () => {
     expect((problem.errors as { pointer: string }[]).map((e) => e.pointer).sort()).toEqual(['/body/ownerUserId', '/body/status']);
     const badKey = await openAs('alice', {}, { 'idempotency-key': 'x' });
     expect(badKey.status).toBe(422);
+    const notJson = await fetch(`${app.baseUrl}/cases`, { method: 'POST', headers: { authorization: `Bearer ${tokens.alice}`, 'content-type': 'text/plain' }, body: 'title=Printer' });
+    expect(notJson.status).toBe(415);
+    expect(notJson.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('gives the same case for the same Idempotency-Key from the same caller', async () => {
@@ -106,7 +109,9 @@ describe('cases over HTTP', () => {
 
     expect((await post('alice', 'accept')).status).toBe(403);
     expect((await post('sam', 'accept')).status).toBe(404);
-    expect((await post('gina', 'accept')).status).toBe(200);
+    // An action without a body needs no content type (curl -X POST …/accept).
+    const bare = await fetch(`${app.baseUrl}/cases/${String(caseNumber)}/accept`, { method: 'POST', headers: { authorization: `Bearer ${tokens.gina}` } });
+    expect(bare.status).toBe(200);
 
     const early = await post('gina', 'resolve', { resolutionText: 'Fixed', resolutionType: 'problem_solved' });
     expect(early.status).toBe(409);
