@@ -88,7 +88,7 @@ function toProblem(err: RestifyLikeError, req: Request): Problem {
   if (err instanceof UnauthorizedError) return problem(401, 'unauthorized', 'Sign in required', { detail: err.message, instance });
   if (err instanceof ForbiddenError) return problem(403, 'forbidden', 'Not allowed', { detail: err.message, instance });
   if (err instanceof ConflictError) {
-    return problem(409, 'conflict', 'Not possible in the case\'s current state', { detail: err.message, instance, ...(err.details === undefined ? {} : { context: err.details }) });
+    return problem(409, 'conflict', 'Not possible in the current state', { detail: err.message, instance, ...(err.details === undefined ? {} : { context: err.details }) });
   }
   if (err instanceof ValidationError) {
     return problem(422, 'validation', 'The request is not valid', {

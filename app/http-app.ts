@@ -4,6 +4,7 @@ import type { Server } from 'restify';
 import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../api/auth';
 import { caseRoutes } from '../api/case.routes';
 import { knowledgeRoutes } from '../api/knowledge.routes';
+import { recordRoutes } from '../api/records.routes';
 import { createApiServer, type RouteRegistrar } from '../api/server';
 import type { AppServices } from './app-services';
 
@@ -28,6 +29,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     definitions: [
       ...caseRoutes({ db: services.db, cases: services.cases, caseRecords: services.caseRecords, caseWork: services.caseWork, history: services.history }),
       ...knowledgeRoutes(services.knowledge),
+      ...recordRoutes({ db: services.db }),
     ],
     routes: [(server) => registerAuthRoutes(server, services.auth), ...(deps.channelRoutes ?? [])],
   });

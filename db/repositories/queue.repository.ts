@@ -1,0 +1,130 @@
+import type { Database } from '../connection';
+import type { CustomerRef, Priority } from '../../domain/case';
+import { OPEN_CASE_STATUSES } from './directory.repository';
+
+export interface QueueRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string | null;
+  readonly description: string;
+  readonly isDefault: boolean;
+}
+
+export interface QueueCounts {
+  /** Active cases in the queue that nobody has taken. */
+  readonly waiting: number;
+  /** Cases someone owns that are not resolved, cancelled or closed. */
+  readonly inProgress: number;
+  /** Open cases whose SLA is nearing non-compliance or already non-compliant. */
+  readonly slaAtRisk: number;
+}
+
+export interface QueueItemRecord {
+  readonly caseNumber: string;
+  readonly title: string;
+  readonly customer: CustomerRef;
+  readonly channel: string;
+  readonly priority: Priority;
+  readonly status: string;
+  readonly slaState: string | null;
+  readonly firstResponseBy: string | null;
+  readonly resolveBy: string | null;
+  readonly createdAt: string;
+}
+
+export interface QueueMemberRecord {
+  readonly userId: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: string;
+}
+
+const FINISHED = ['resolved', 'cancelled', 'closed'] as const;
+const AT_RISK = ['nearing_noncompliance', 'noncompliant'] as const;
+const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+export function createQueueRepository(db: Database) {
+  return {
+    async list(): Promise<QueueRecord[]> {
+      const rows = await db('queues')
+        .orderBy([{ column: 'name' }, { column: 'id' }])
+        .select<{ id: string; name: string; email: string | null; description: string; is_default: boolean }[]>('id', 'name', 'email', 'description', 'is_default');
+      return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, description: r.description, isDefault: r.is_default }));
+    },
+
+    async findById(id: string): Promise<QueueRecord | undefined> {
+      const r = await db('queues').where({ id }).first<{ id: string; name: string; email: string | null; description: string; is_default: boolean } | undefined>('id', 'name', 'email', 'description', 'is_default');
+      return r ? { id: r.id, name: r.name, email: r.email, description: r.description, isDefault: r.is_default } : undefined;
+    },
+
+    /** Work counts of every queue that has cases; a queue missing from the map has none. */
+    async counts(): Promise<Map<string, QueueCounts>> {
+      const rows = await db('cases')
+        .whereNotNull('queue_id')
+        .groupBy('queue_id')
+        .select<{ queue_id: string; waiting: string; in_progress: string; sla_at_risk: string }[]>(
+          'queue_id',
+          db.raw(`count(*) filter (where status = 'active' and owner_user_id is null) as waiting`),
+          db.raw(`count(*) filter (where owner_user_id is not null and status not in (${placeholders(FINISHED)})) as in_progress`, [...FINISHED]),
+          db.raw(`count(*) filter (where status in (${placeholders(OPEN_CASE_STATUSES)}) and sla_state in (${placeholders(AT_RISK)})) as sla_at_risk`, [
+            ...OPEN_CASE_STATUSES,
+            ...AT_RISK,
+          ]),
+        );
+      return new Map(rows.map((r) => [r.queue_id, { waiting: Number(r.waiting), inProgress: Number(r.in_progress), slaAtRisk: Number(r.sla_at_risk) }]));
+    },
+
+    /** The queue's waiting cases (active, nobody has taken them), oldest first. */
+    async waitingItems(queueId: string, limit: number, offset: number): Promise<{ items: QueueItemRecord[]; total: number }> {
+      const query = db('cases').where({ queue_id: queueId, status: 'active' }).whereNull('owner_user_id');
+      const [counted] = (await query.clone().count<{ total: string }[]>('* as total')) as [{ total: string }];
+      const rows = await query
+        .orderBy([{ column: 'created_at' }, { column: 'case_number' }])
+        .limit(limit)
+        .offset(offset)
+        .select<
+          {
+            case_number: string;
+            title: string;
+            customer_contact_id: string | null;
+            customer_account_id: string | null;
+            channel: string;
+            priority: Priority;
+            status: string;
+            sla_state: string | null;
+            first_response_by: Date | null;
+            resolve_by: Date | null;
+            created_at: Date;
+          }[]
+        >('case_number', 'title', 'customer_contact_id', 'customer_account_id', 'channel', 'priority', 'status', 'sla_state', 'first_response_by', 'resolve_by', 'created_at');
+      return {
+        total: Number(counted.total),
+        items: rows.map((r) => ({
+          caseNumber: r.case_number,
+          title: r.title,
+          customer: r.customer_contact_id ? { type: 'contact', id: r.customer_contact_id } : { type: 'account', id: r.customer_account_id ?? '' },
+          channel: r.channel,
+          priority: r.priority,
+          status: r.status,
+          slaState: r.sla_state,
+          firstResponseBy: iso(r.first_response_by),
+          resolveBy: iso(r.resolve_by),
+          createdAt: new Date(r.created_at).toISOString(),
+        })),
+      };
+    },
+
+    async members(queueId: string): Promise<QueueMemberRecord[]> {
+      const rows = await db('queue_members as m')
+        .join('users as u', 'u.id', 'm.user_id')
+        .where('m.queue_id', queueId)
+        .orderBy([{ column: 'u.display_name' }, { column: 'u.id' }])
+        .select<{ id: string; username: string; display_name: string; role: string }[]>('u.id', 'u.username', 'u.display_name', 'u.role');
+      return rows.map((r) => ({ userId: r.id, username: r.username, displayName: r.display_name, role: r.role }));
+    },
+  };
+}
+
+export type QueueRepository = ReturnType<typeof createQueueRepository>;
