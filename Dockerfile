@@ -43,6 +43,7 @@ WORKDIR /app
 # writable (used for embedded PGlite when DATABASE_URL is unset, e.g. a quick single-container try).
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web ./web
 COPY package.json package-lock.json ./
 RUN mkdir -p /app/data && chown node:node /app/data
 # "node" is the unprivileged user (uid 1000) that the official Node images ship.

@@ -1,0 +1,67 @@
+import type { ActivityHandler } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { RouteRegistrar } from '../api/server';
+import type { AuthenticatedRequest } from '../api/auth-context';
+import { createBotAdapter, registerBotRoute } from '../bot/adapter';
+import {
+  createConversationReferenceMiddleware,
+  createConversationReferenceRepository,
+  defaultServiceUrlAllowList,
+} from '../bot/conversation-references';
+import { createDirectLineTranscripts, DirectLineTokens, directLineConnectorCredentials, registerDirectLine, type DirectLineHandle } from '../bot/direct-line';
+import { registerWebChat } from '../bot/web-chat.route';
+import type { Database } from '../db/connection';
+import type { AppConfig } from './config';
+
+export interface BotChannel {
+  /** /api/messages, the Direct Line endpoint and its connector, the Web Chat page. */
+  readonly routes: readonly RouteRegistrar[];
+  /** Closes Direct Line websockets; call before closing the HTTP server. */
+  close(): Promise<void>;
+}
+
+/**
+ * The Bot Framework channel: a CloudAdapter at /api/messages (Bot Framework channels, the
+ * Emulator) and the self-hosted Direct Line endpoint that Web Chat at /chat talks to.
+ */
+export function createBotChannel(config: AppConfig, db: Database, logger: Logger, createBot: () => ActivityHandler): BotChannel {
+  // Direct Line tokens get their own key, derived from the API's, so one never passes for the other.
+  const tokens = new DirectLineTokens(`direct-line:${config.auth.jwtSecret}`);
+  const serviceUrl = `${config.publicBaseUrl}/directline-connector`;
+  const adapter = createBotAdapter({
+    appId: config.bot.appId,
+    appPassword: config.bot.appPassword,
+    tenantId: config.bot.tenantId,
+    appType: config.bot.appType,
+    mode: config.env,
+    logger,
+    selfHostedConnector: { serviceUrl, credentials: directLineConnectorCredentials(tokens) },
+  });
+  const references = createConversationReferenceRepository(db, { allowedServiceUrls: defaultServiceUrlAllowList(config.env, config.publicBaseUrl) });
+  adapter.use(createConversationReferenceMiddleware(references, logger));
+  const bot = createBot();
+  let directLine: DirectLineHandle | undefined;
+  return {
+    routes: [
+      (server) => registerBotRoute(server, adapter, bot),
+      (server) => {
+        directLine = registerDirectLine(server, {
+          tokens,
+          transcripts: createDirectLineTranscripts(db),
+          serviceUrl,
+          logger,
+          bot: { id: config.bot.appId ?? 'caseflow', name: 'caseflow' },
+          signedInUser: (req) => {
+            const actor = (req as AuthenticatedRequest).actor;
+            return actor ? { id: actor.userId, name: actor.displayName } : undefined;
+          },
+          deliver: (activity, caller) => adapter.processTrustedActivity(activity, (context) => bot.run(context), caller.caseflowUserId),
+        });
+      },
+      (server) => registerWebChat(server),
+    ],
+    close: async () => {
+      await directLine?.close();
+    },
+  };
+}

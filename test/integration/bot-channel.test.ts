@@ -1,0 +1,700 @@
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ActivityHandler, type Activity, ConversationState, type StoreItem, TestAdapter } from 'botbuilder';
+import pino from 'pino';
+import type { Next, Request, Response, Server } from 'restify';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApiServer } from '../../api/server';
+import { close, listen } from '../../app/http';
+import { createBotAdapter, registerBotRoute, signedInUserIdOf, TURN_ERROR_MESSAGE, type BotAdapter, type BotMode } from '../../bot/adapter';
+import {
+  createConversationReferenceMiddleware,
+  createConversationReferenceRepository,
+  defaultServiceUrlAllowList,
+  isAllowedServiceUrl,
+} from '../../bot/conversation-references';
+import {
+  createDirectLineTranscripts,
+  directLineConnectorCredentials,
+  DirectLineTokens,
+  registerDirectLine,
+  usesChannelAuthorization,
+  type DirectLineHandle,
+} from '../../bot/direct-line';
+import { KnexStorage, StorageConflictError } from '../../bot/knex-storage';
+import type { Database } from '../../db/connection';
+import { migrateToLatest } from '../../db/migrate';
+import { UnauthorizedError } from '../../services/errors';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases';
+import { eventually } from '../support/eventually';
+
+const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const SECRET = 'direct-line-test-secret-of-at-least-32-characters';
+const WELCOME = 'Welcome to caseflow support';
+
+/** Test-only bot: greets on conversationUpdate, echoes messages, and fails on "fail". */
+class EchoBot extends ActivityHandler {
+  readonly seen: { text: string | undefined; signedInUserId: string | undefined; channelId: string }[] = [];
+
+  constructor() {
+    super();
+    this.onMembersAdded(async (context, next) => {
+      for (const member of context.activity.membersAdded ?? []) {
+        if (member.id !== context.activity.recipient.id) await context.sendActivity(WELCOME);
+      }
+      await next();
+    });
+    this.onMessage(async (context, next) => {
+      this.seen.push({ text: context.activity.text, signedInUserId: signedInUserIdOf(context), channelId: context.activity.channelId });
+      if (context.activity.text === 'fail') throw new Error('boom in /srv/caseflow/secret-module.ts:42');
+      await context.sendActivity(`You said: ${context.activity.text}`);
+      await next();
+    });
+  }
+}
+
+function address(server: HttpServer | Server['server']): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+interface Captured {
+  readonly method: string;
+  readonly url: string;
+  readonly authorization: string | undefined;
+  readonly body: Record<string, unknown>;
+}
+
+/** A stand-in for a Bot Framework channel's Connector service: records what the bot sends. */
+async function startCaptureServer(): Promise<{ url: string; received: Captured[]; stop: () => Promise<void> }> {
+  const received: Captured[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      received.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `captured-${received.length}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: address(server), received, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+interface App {
+  readonly url: string;
+  readonly server: Server;
+  readonly adapter: BotAdapter;
+  readonly bot: EchoBot;
+  readonly tokens: DirectLineTokens;
+  stop(): Promise<void>;
+}
+
+/** The app's HTTP server as app/ wires it: the bot endpoint, the Direct Line endpoint and its connector. */
+async function startApp(options: { db: Database; mode?: BotMode; appId?: string; appPassword?: string }): Promise<App> {
+  // As strict as the API's authenticator: an Authorization header it does not own is refused,
+  // unless the path is a channel's (usesChannelAuthorization), which checks its own tokens.
+  const authenticate = (req: Request, _res: Response, next: Next): void => {
+    if (!usesChannelAuthorization(req.path()) && req.header('authorization')) next(new UnauthorizedError('not an API token'));
+    else next();
+  };
+  const server = createApiServer({ logger, health: {} as never, authenticate, routes: [] });
+  await listen(server, '127.0.0.1', 0);
+  // Routes go on once the port is known: the connector's service URL names it.
+  const url = address(server.server);
+  const serviceUrl = `${url}/directline-connector`;
+  const tokens = new DirectLineTokens(SECRET);
+  const mode = options.mode ?? 'test';
+  const adapter = createBotAdapter({
+    appId: options.appId,
+    appPassword: options.appPassword,
+    tenantId: undefined,
+    appType: 'MultiTenant',
+    mode,
+    logger,
+    selfHostedConnector: { serviceUrl, credentials: directLineConnectorCredentials(tokens) },
+  });
+  const references = createConversationReferenceRepository(options.db, { allowedServiceUrls: defaultServiceUrlAllowList(mode, url) });
+  adapter.use(createConversationReferenceMiddleware(references, logger));
+  const bot = new EchoBot();
+  registerBotRoute(server, adapter, bot);
+  const directLine: DirectLineHandle = registerDirectLine(server, {
+    tokens,
+    transcripts: createDirectLineTranscripts(options.db),
+    serviceUrl,
+    bot: { id: options.appId ?? 'caseflow-bot', name: 'caseflow' },
+    logger,
+    pollIntervalMs: 200,
+    signedInUser: (req: Request) => {
+      const id = req.header('x-test-user');
+      return id ? { id, name: 'Signed In' } : undefined;
+    },
+    deliver: (activity, caller) => adapter.processTrustedActivity(activity, (context) => bot.run(context), caller.caseflowUserId),
+  });
+  return {
+    url,
+    server,
+    adapter,
+    bot,
+    tokens,
+    async stop() {
+      await directLine.close();
+      await close(server);
+    },
+  };
+}
+
+/** What the Direct Line endpoint answers (fields by route). */
+interface ApiBody {
+  readonly conversationId?: string;
+  readonly token?: string;
+  readonly expires_in?: number;
+  readonly streamUrl?: string;
+  readonly id?: string;
+  readonly activities?: Activity[];
+  readonly watermark?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+async function call(url: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: ApiBody }> {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...init.headers,
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as ApiBody) : {} };
+}
+
+interface ActivitySet {
+  activities: Activity[];
+  watermark: string;
+}
+
+/** Opens a Direct Line stream and records every `{ activities, watermark }` it pushes. */
+async function openStream(streamUrl: string): Promise<{ messages: ActivitySet[]; texts: () => (string | undefined)[]; close: () => void }> {
+  const messages: ActivitySet[] = [];
+  const ws = new WebSocket(streamUrl);
+  ws.on('message', (data: Buffer) => {
+    if (data.length > 0) messages.push(JSON.parse(data.toString('utf8')) as ActivitySet);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { messages, texts: () => messages.flatMap((m) => m.activities.map((a) => a.text)), close: () => ws.close() };
+}
+
+/** The HTTP status with which a websocket upgrade is refused. */
+function upgradeRefusal(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('open', () => reject(new Error('the stream accepted the connection')));
+    ws.once('error', () => undefined);
+  });
+}
+
+/** generate → start: the token, the conversation id and the stream URL. */
+async function startConversation(app: App, headers: Record<string, string> = {}): Promise<{ token: string; conversationId: string; streamUrl: string; userId: string }> {
+  const generated = await call(`${app.url}/v3/directline/tokens/generate`, { method: 'POST', headers });
+  expect(generated.status).toBe(200);
+  expect(Object.keys(generated.body).sort()).toEqual(['conversationId', 'expires_in', 'token']);
+  expect(generated.body.expires_in).toBe(1800);
+  const started = await call(`${app.url}/v3/directline/conversations`, { method: 'POST', token: generated.body.token });
+  expect(started.status).toBe(201);
+  expect(started.body.conversationId).toBe(generated.body.conversationId);
+  const payload = JSON.parse(Buffer.from(String(generated.body.token).split('.')[1]!, 'base64url').toString('utf8')) as { user: string };
+  return { token: generated.body.token!, conversationId: generated.body.conversationId!, streamUrl: started.body.streamUrl!, userId: payload.user };
+}
+
+describe('isAllowedServiceUrl', () => {
+  const production = defaultServiceUrlAllowList('production', 'https://support.example.com');
+  it.each([
+    ['https://support.example.com/directline-connector', true],
+    ['https://support.example.com:443/', true],
+    ['https://smba.botframework.com/', true],
+    ['https://webchat.botframework.com/', true],
+    ['https://europe.directline.botframework.com/v3', true],
+    ['https://botframework.com/', false],
+    ['https://evilbotframework.com/', false],
+    ['https://botframework.com.evil.example/', false],
+    ['http://webchat.botframework.com/', false],
+    ['https://webchat.botframework.com:8443/', false],
+    ['https://user:pw@webchat.botframework.com/', false],
+    ['https://support.example.com.evil.example/', false],
+    ['http://support.example.com/', false],
+    ['http://localhost:51234/', false],
+    ['file:///etc/passwd', false],
+    ['not a url', false],
+    ['', false],
+  ])('production: %s → %s', (url, allowed) => {
+    expect(isAllowedServiceUrl(url, production)).toBe(allowed);
+  });
+
+  it('development also allows the Emulator on loopback, any port', () => {
+    const development = defaultServiceUrlAllowList('development', 'http://127.0.0.1:3000');
+    expect(isAllowedServiceUrl('http://localhost:51234/', development)).toBe(true);
+    expect(isAllowedServiceUrl('http://127.0.0.1:3000/directline-connector', development)).toBe(true);
+    expect(isAllowedServiceUrl('http://10.0.0.5:3000/', development)).toBe(false);
+    expect(isAllowedServiceUrl('https://localhost:51234/', development)).toBe(false);
+  });
+});
+
+async function readItem(storage: KnexStorage, key: string): Promise<StoreItem> {
+  const item = (await storage.read([key]))[key] as StoreItem | undefined;
+  if (!item) throw new Error(`${key} is not stored`);
+  return item;
+}
+
+describe('usesChannelAuthorization', () => {
+  it.each([
+    ['/api/messages', true],
+    ['/v3/directline/conversations', true],
+    ['/v3/directline/conversations/abc/activities', true],
+    ['/v3/directline/tokens/refresh', true],
+    ['/directline-connector/v3/conversations/abc/activities/x', true],
+    ['/v3/directline/tokens/generate', false],
+    ['/cases', false],
+    ['/directline-connectorx', false],
+    ['/chat', false],
+  ])('%s → %s', (path, owned) => {
+    expect(usesChannelAuthorization(path)).toBe(owned);
+  });
+});
+
+describe.each(databaseKinds)('bot state and conversation references on %s', (kind) => {
+  let testDb: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase(kind);
+    db = testDb.db;
+    await migrateToLatest(db);
+  });
+
+  afterAll(async () => {
+    await testDb?.close();
+  });
+
+  it('reads back what it wrote, with an eTag, and deletes', async () => {
+    const storage = new KnexStorage(db);
+    await storage.write({ 'a/1': { topic: 'printer', steps: [1, 2], nested: { ok: true } }, 'a/2': { n: 2 } });
+    const items = await storage.read(['a/1', 'a/2', 'a/missing']);
+    expect(Object.keys(items).sort()).toEqual(['a/1', 'a/2']);
+    const { eTag, ...document } = items['a/1'] as StoreItem;
+    expect(document).toEqual({ topic: 'printer', steps: [1, 2], nested: { ok: true } });
+    expect(eTag).toMatch(/\S/);
+    await storage.delete(['a/1', 'a/missing']);
+    expect(Object.keys(await storage.read(['a/1', 'a/2']))).toEqual(['a/2']);
+    expect(await storage.read([])).toEqual({});
+  });
+
+  it('refuses a write with a stale eTag; "*" or no eTag overwrites', async () => {
+    const storage = new KnexStorage(db);
+    await storage.write({ 'b/1': { v: 1 } });
+    const first = await readItem(storage, 'b/1');
+    await storage.write({ 'b/1': { ...first, v: 2 } });
+    const second = await readItem(storage, 'b/1');
+    expect(second.eTag).not.toBe(first.eTag);
+
+    await expect(storage.write({ 'b/1': { ...first, v: 3 } })).rejects.toThrow(StorageConflictError);
+    expect(await readItem(storage, 'b/1')).toMatchObject({ v: 2, eTag: second.eTag });
+
+    await storage.write({ 'b/1': { v: 4, eTag: '*' } });
+    expect(await readItem(storage, 'b/1')).toMatchObject({ v: 4 });
+    await storage.write({ 'b/1': { v: 5 } });
+    expect(await readItem(storage, 'b/1')).toMatchObject({ v: 5 });
+  });
+
+  it('lets exactly one of two writers holding the same eTag win, and writes several items all or nothing', async () => {
+    await new KnexStorage(db).write({ 'c/1': { v: 0 }, 'c/2': { v: 0 } });
+    const read = await readItem(new KnexStorage(db), 'c/1');
+    const results = await Promise.allSettled([new KnexStorage(db).write({ 'c/1': { ...read, v: 'A' } }), new KnexStorage(db).write({ 'c/1': { ...read, v: 'B' } })]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(StorageConflictError);
+
+    // c/2 is fine, c/1's eTag is stale: neither is written.
+    const storage = new KnexStorage(db);
+    await expect(storage.write({ 'c/2': { v: 'new' }, 'c/1': { ...read, v: 'stale' } })).rejects.toThrow(StorageConflictError);
+    expect(await readItem(storage, 'c/2')).toMatchObject({ v: 0 });
+  });
+
+  it('treats a specific eTag on a deleted item as a conflict', async () => {
+    const storage = new KnexStorage(db);
+    await storage.write({ 'd/1': { v: 1 } });
+    const read = await readItem(storage, 'd/1');
+    await storage.delete(['d/1']);
+    await expect(storage.write({ 'd/1': { ...read, v: 2 } })).rejects.toThrow(/eTag conflict/);
+  });
+
+  it('keeps conversation state across a restart (a new storage over the same database)', async () => {
+    async function countTurn(): Promise<number> {
+      const state = new ConversationState(new KnexStorage(db));
+      const count = state.createProperty<number>('count');
+      let seen = 0;
+      const adapter = new TestAdapter(async (context) => {
+        seen = (await count.get(context, 0)) + 1;
+        await count.set(context, seen);
+        await state.saveChanges(context);
+      });
+      await adapter.send('hi');
+      return seen;
+    }
+    expect(await countTurn()).toBe(1);
+    expect(await countTurn()).toBe(2);
+  });
+
+  it('stores conversation references for allowed service URLs only, linked to the user when known', async () => {
+    const [user] = await db('users').insert({ username: `ref-${kind}`, display_name: 'Ref User', email: `ref-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
+    const references = createConversationReferenceRepository(db, { allowedServiceUrls: ['https://*.botframework.com', 'http://127.0.0.1:3000'] });
+    const reference = (conversationId: string, serviceUrl: string) => ({
+      channelId: 'msteams',
+      serviceUrl,
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      user: { id: 'u-1', name: 'Ref User' },
+      bot: { id: 'bot', name: 'caseflow' },
+      activityId: 'a-1',
+    });
+
+    expect(await references.save(reference('conv-evil', 'https://evil.example/'), user!.id)).toBe(false);
+    expect(await references.save(reference('conv-1', 'https://smba.botframework.com/'))).toBe(true);
+    expect(await references.listByUserId(user!.id)).toEqual([]);
+    expect(await references.save(reference('conv-1', 'https://smba.botframework.com/'), user!.id)).toBe(true);
+    // A later activity without a known user keeps the link.
+    expect(await references.save({ ...reference('conv-1', 'https://smba.botframework.com/'), activityId: 'a-2' })).toBe(true);
+    expect(await references.save(reference('conv-2', 'http://127.0.0.1:3000/directline-connector'))).toBe(true);
+    expect(await references.linkUser('msteams', 'conv-2', user!.id)).toBe(true);
+
+    const listed = await references.listByUserId(user!.id);
+    expect(listed.map((r) => r.conversationId).sort()).toEqual(['conv-1', 'conv-2']);
+    expect(listed.find((r) => r.conversationId === 'conv-1')?.reference).toMatchObject({ activityId: 'a-2', serviceUrl: 'https://smba.botframework.com/' });
+    expect(await db('conversation_references').where({ conversation_id: 'conv-evil' }).first()).toBeUndefined();
+
+    // A service URL dropped from the allow list is no longer used.
+    const stricter = createConversationReferenceRepository(db, { allowedServiceUrls: ['https://*.botframework.com'] });
+    expect((await stricter.listByUserId(user!.id)).map((r) => r.conversationId)).toEqual(['conv-1']);
+  });
+});
+
+describe('the bot endpoint, called as a Bot Framework channel calls it', () => {
+  let testDb: TestDatabase;
+  let app: App;
+  let capture: Awaited<ReturnType<typeof startCaptureServer>>;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase('postgres');
+    await migrateToLatest(testDb.db);
+    capture = await startCaptureServer();
+    app = await startApp({ db: testDb.db });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await capture?.stop();
+    await testDb?.close();
+  });
+
+  function channelActivity(id: string, text: string): Record<string, unknown> {
+    return {
+      type: 'message',
+      id,
+      timestamp: new Date().toISOString(),
+      channelId: 'webchat',
+      serviceUrl: capture.url,
+      from: { id: 'user-1', name: 'Ann', role: 'user' },
+      conversation: { id: 'conv-1' },
+      recipient: { id: 'bot-1', name: 'caseflow', role: 'bot' },
+      text,
+      locale: 'en-US',
+    };
+  }
+
+  it('answers a message through the channel\'s connector at its serviceUrl', async () => {
+    const posted = await call(`${app.url}/api/messages`, { method: 'POST', body: channelActivity('act-1', 'hello') });
+    expect(posted.status).toBe(200);
+    const reply = capture.received.find((r) => r.url === '/v3/conversations/conv-1/activities/act-1');
+    expect(reply?.method).toBe('POST');
+    expect(reply?.body).toMatchObject({
+      type: 'message',
+      text: 'You said: hello',
+      replyToId: 'act-1',
+      conversation: { id: 'conv-1' },
+      from: { id: 'bot-1' },
+      recipient: { id: 'user-1' },
+    });
+  });
+
+  it('answers a failing turn with a friendly message and no error details', async () => {
+    const posted = await call(`${app.url}/api/messages`, { method: 'POST', body: channelActivity('act-2', 'fail') });
+    expect(posted.status).toBe(200);
+    const replies = capture.received.filter((r) => r.url === '/v3/conversations/conv-1/activities/act-2');
+    expect(replies.map((r) => r.body.text)).toEqual([TURN_ERROR_MESSAGE]);
+    expect(JSON.stringify(replies)).not.toMatch(/boom|secret-module|\.ts:\d+/);
+  });
+
+  it('stores the conversation reference only for a service URL on the allow list', async () => {
+    // An event: the bot does not answer, so nothing depends on reaching the service URL.
+    const event = (conversationId: string, serviceUrl: string) => ({ ...channelActivity(`ev-${conversationId}`, ''), type: 'event', name: 'ping', serviceUrl, conversation: { id: conversationId } });
+    // The capture server is on 127.0.0.1, allowed in test mode (the Emulator); [::1] is not on the list.
+    expect((await call(`${app.url}/api/messages`, { method: 'POST', body: event('conv-ok', capture.url) })).status).toBe(200);
+    expect((await call(`${app.url}/api/messages`, { method: 'POST', body: event('conv-evil', 'http://[::1]:1') })).status).toBe(200);
+    const stored = await testDb.db('conversation_references').whereIn('conversation_id', ['conv-ok', 'conv-evil']).select('conversation_id', 'channel_id', 'service_url', 'user_id');
+    expect(stored).toEqual([{ conversation_id: 'conv-ok', channel_id: 'webchat', service_url: capture.url, user_id: null }]);
+  });
+});
+
+describe.each(databaseKinds)('the self-hosted Direct Line on %s', (kind) => {
+  let testDb: TestDatabase;
+  let app: App;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase(kind);
+    await migrateToLatest(testDb.db);
+    app = await startApp({ db: testDb.db });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await testDb?.close();
+  });
+
+  it('carries a conversation: token, start, message, echo in GET activities and on the websocket', async () => {
+    const { token, conversationId, streamUrl, userId } = await startConversation(app);
+    expect(userId).toMatch(/^dl_/);
+    expect(streamUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${conversationId}/stream\\?watermark=-&t=`));
+
+    // The bot greeted on conversationUpdate, before anyone listened.
+    const greeted = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
+    expect(greeted.body.watermark).toBe('1');
+    expect(greeted.body.activities).toMatchObject([{ type: 'message', text: WELCOME, from: { role: 'bot' } }]);
+
+    const stream = await openStream(streamUrl);
+    try {
+      const posted = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, {
+        method: 'POST',
+        token,
+        body: { type: 'message', text: 'hello', from: { id: 'someone-else', name: 'Ann' }, channelData: { clientActivityID: 'client-1' }, serviceUrl: 'https://evil.example' },
+      });
+      expect(posted).toEqual({ status: 200, body: { id: `${conversationId}|0000002` } });
+
+      const after1 = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities?watermark=1`, { token });
+      expect(after1.status).toBe(200);
+      expect(after1.body.watermark).toBe('3');
+      const [mine, reply] = after1.body.activities ?? [];
+      expect(mine).toMatchObject({
+        id: `${conversationId}|0000002`,
+        type: 'message',
+        text: 'hello',
+        channelId: 'directline',
+        conversation: { id: conversationId },
+        from: { id: userId, name: 'Ann', role: 'user' },
+        channelData: { clientActivityID: 'client-1' },
+      });
+      expect(mine).not.toHaveProperty('serviceUrl');
+      expect(reply).toMatchObject({ id: `${conversationId}|0000003`, type: 'message', text: 'You said: hello', replyToId: mine!.id, from: { id: 'caseflow-bot', role: 'bot' } });
+
+      expect(await call(`${app.url}/v3/directline/conversations/${conversationId}/activities?watermark=3`, { token })).toEqual({ status: 200, body: { activities: [], watermark: '3' } });
+
+      await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 3);
+      expect(stream.texts()).toEqual([WELCOME, 'hello', 'You said: hello']);
+      expect(stream.messages.at(-1)?.watermark).toBe('3');
+    } finally {
+      stream.close();
+    }
+
+    // The bot saw the activity as the channel stamped it; an anonymous visitor is no signed-in user.
+    expect(app.bot.seen.at(-1)).toEqual({ text: 'hello', signedInUserId: undefined, channelId: 'directline' });
+
+    // Starting again is idempotent: no second greeting.
+    const again = await call(`${app.url}/v3/directline/conversations`, { method: 'POST', token });
+    expect(again.status).toBe(200);
+    const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
+    expect((all.body.activities ?? []).filter((a) => a.text === WELCOME)).toHaveLength(1);
+
+    // Reconnect: a new stream URL from the watermark on.
+    const reconnect = await call(`${app.url}/v3/directline/conversations/${conversationId}?watermark=3`, { token });
+    expect(reconnect.status).toBe(200);
+    expect(reconnect.body.streamUrl).toContain('watermark=3');
+  });
+
+  it('replays only what is after the stream URL\'s watermark', async () => {
+    const { token, conversationId } = await startConversation(app);
+    await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'one' } });
+    const reconnect = await call(`${app.url}/v3/directline/conversations/${conversationId}?watermark=2`, { token });
+    const stream = await openStream(reconnect.body.streamUrl!);
+    try {
+      await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 1);
+      expect(stream.texts()).toEqual(['You said: one']);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('pushes to a websocket what another server process stored', async () => {
+    const { conversationId, streamUrl } = await startConversation(app);
+    const stream = await openStream(streamUrl);
+    try {
+      await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 1);
+      // Another process: its own repository over the same database, no in-process notification.
+      await createDirectLineTranscripts(testDb.db).append(conversationId, (watermark) => ({ type: 'message', id: `${conversationId}|${watermark}`, text: 'from another process' }) as Activity);
+      await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 2);
+      expect(stream.texts()).toEqual([WELCOME, 'from another process']);
+      expect(stream.messages.at(-1)?.watermark).toBe('2');
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('binds a conversation to the signed-in caseflow user and stores its reference for that user', async () => {
+    const [user] = await testDb.db('users').insert({ username: `dl-${kind}`, display_name: 'DL User', email: `dl-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
+    const { token, conversationId, userId } = await startConversation(app, { 'x-test-user': user!.id });
+    expect(userId).toBe(`dl_${user!.id}`);
+    await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'who am I', from: { id: 'x' } } });
+    expect(app.bot.seen.at(-1)).toEqual({ text: 'who am I', signedInUserId: user!.id, channelId: 'directline' });
+    const references = createConversationReferenceRepository(testDb.db, { allowedServiceUrls: [app.url] });
+    const listed = await references.listByUserId(user!.id);
+    expect(listed).toEqual([expect.objectContaining({ channelId: 'directline', conversationId, serviceUrl: `${app.url}/directline-connector`, userId: user!.id })]);
+    expect(listed[0]!.reference).toMatchObject({ user: { id: `dl_${user!.id}` }, bot: { id: 'caseflow-bot' } });
+
+    // A proactive message (an SLA warning, a survey) from the stored reference reaches the conversation.
+    await app.adapter.continueConversationAsync('', listed[0]!.reference, async (context) => {
+      await context.sendActivity('Case CAS-01000 is close to its first-response deadline');
+    });
+    const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
+    expect((all.body.activities ?? []).at(-1)).toMatchObject({ text: 'Case CAS-01000 is close to its first-response deadline', from: { role: 'bot' } });
+  });
+
+  it('tells the user that a turn failed, without details', async () => {
+    const { token, conversationId } = await startConversation(app);
+    const posted = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'fail' } });
+    expect(posted.status).toBe(200);
+    const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities?watermark=2`, { token });
+    expect((all.body.activities ?? []).map((a) => a.text)).toEqual([TURN_ERROR_MESSAGE]);
+    expect(JSON.stringify(all.body)).not.toMatch(/boom|secret-module/);
+  });
+
+  it('refuses calls without a valid token of the conversation', async () => {
+    const { token, conversationId, streamUrl } = await startConversation(app);
+    const activities = `${app.url}/v3/directline/conversations/${conversationId}/activities`;
+    const message = { type: 'message', text: 'hi' };
+
+    // Missing.
+    expect((await call(activities)).status).toBe(401);
+    expect((await call(activities, { method: 'POST', body: message })).status).toBe(401);
+    expect((await call(`${app.url}/v3/directline/conversations`, { method: 'POST' })).status).toBe(401);
+    expect((await call(`${app.url}/v3/directline/tokens/refresh`, { method: 'POST' })).status).toBe(401);
+
+    // Forged: signed with another secret, or claims changed after signing.
+    const otherSecret = new DirectLineTokens('another-secret-that-is-long-enough-000000').issue({ scope: 'conversation', conv: conversationId, user: 'dl_x' }, 600);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, user: 'dl_admin' })).toString('base64url')}.${signature}`;
+    for (const forged of [otherSecret, tampered, 'not-a-token', `${token}x`]) {
+      const got = await call(activities, { token: forged });
+      expect(got.status, forged).toBe(401);
+      expect(Object.keys(got.body)).toEqual(['error']);
+      expect(got.body.error?.code).toMatch(/^Token/);
+      expect((await call(activities, { method: 'POST', token: forged, body: message })).status).toBe(401);
+    }
+
+    // Valid, but for another conversation, or of the wrong kind, or expired.
+    const other = (await call(`${app.url}/v3/directline/tokens/generate`, { method: 'POST' })).body.token!;
+    expect((await call(activities, { token: other })).status).toBe(403);
+    expect((await call(activities, { method: 'POST', token: other, body: message })).status).toBe(403);
+    const streamToken = new URL(streamUrl).searchParams.get('t')!;
+    expect((await call(activities, { token: streamToken })).status).toBe(401);
+    const expired = new DirectLineTokens(SECRET, () => Date.now() - 3_600_000).issue({ scope: 'conversation', conv: conversationId, user: 'dl_x' }, 60);
+    expect((await call(activities, { token: expired })).status).toBe(403);
+
+    // The websocket: forged or another conversation's stream token.
+    const forgedStream = new URL(streamUrl);
+    forgedStream.searchParams.set('t', otherSecret);
+    expect(await upgradeRefusal(forgedStream.toString())).toBe(401);
+    const noToken = new URL(streamUrl);
+    noToken.searchParams.delete('t');
+    expect(await upgradeRefusal(noToken.toString())).toBe(401);
+
+    // The connector takes only the adapter's token: not none, not a user's.
+    const connector = `${app.url}/directline-connector/v3/conversations/${conversationId}/activities`;
+    const spoof = { type: 'message', text: 'I am the bot, give me your password' };
+    expect((await call(connector, { method: 'POST', body: spoof })).status).toBe(401);
+    expect((await call(connector, { method: 'POST', token, body: spoof })).status).toBe(401);
+    const all = await call(activities, { token });
+    expect((all.body.activities ?? []).map((a) => a.text)).not.toContain(spoof.text);
+
+    // Refresh keeps the claims and renews the expiry.
+    const refreshed = await call(`${app.url}/v3/directline/tokens/refresh`, { method: 'POST', token });
+    expect(refreshed.status).toBe(200);
+    expect((await call(activities, { token: refreshed.body.token! })).status).toBe(200);
+  });
+
+  it('rejects activities a client may not send', async () => {
+    const { token, conversationId } = await startConversation(app);
+    const activities = `${app.url}/v3/directline/conversations/${conversationId}/activities`;
+    for (const body of [{ type: 'conversationUpdate', membersAdded: [{ id: 'x' }] }, { type: 'invoke', name: 'x' }, { text: 'no type' }, { type: 'message', text: 'x'.repeat(10_001) }]) {
+      expect((await call(activities, { method: 'POST', token, body })).status).toBe(400);
+    }
+  });
+});
+
+describe('bot adapter configuration', () => {
+  it('refuses to build a production adapter without MICROSOFT_APP_ID', () => {
+    const options = { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'MultiTenant' as const, logger };
+    expect(() => createBotAdapter({ ...options, mode: 'production' })).toThrow(/MICROSOFT_APP_ID/);
+    expect(() => createBotAdapter({ ...options, appId: '', mode: 'production' })).toThrow(/MICROSOFT_APP_ID/);
+    expect(() => createBotAdapter({ ...options, appId: 'app-id', mode: 'production' })).toThrow(/MICROSOFT_APP_PASSWORD/);
+    expect(() => createBotAdapter({ ...options, appId: 'app-id', appType: 'SingleTenant', appPassword: 'x', mode: 'production' })).toThrow(/MICROSOFT_APP_TENANT_ID/);
+    expect(createBotAdapter({ ...options, mode: 'development' })).toBeDefined();
+    expect(createBotAdapter({ ...options, mode: 'test' })).toBeDefined();
+  });
+
+  describe('in production, with app credentials', () => {
+    let testDb: TestDatabase;
+    let app: App;
+    let capture: Awaited<ReturnType<typeof startCaptureServer>>;
+
+    beforeAll(async () => {
+      testDb = await openTestDatabase('pglite');
+      await migrateToLatest(testDb.db);
+      capture = await startCaptureServer();
+      app = await startApp({ db: testDb.db, mode: 'production', appId: '00000000-0000-4000-8000-00000000b0b0', appPassword: 'not-a-real-password' });
+    });
+
+    afterAll(async () => {
+      await app?.stop();
+      await capture?.stop();
+      await testDb?.close();
+    });
+
+    it('refuses /api/messages without a Bot Framework token', async () => {
+      // CloudAdapter.process reports the refusal on console.error itself.
+      const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      const posted = await call(`${app.url}/api/messages`, {
+        method: 'POST',
+        body: { type: 'message', id: 'a', channelId: 'webchat', serviceUrl: capture.url, from: { id: 'u' }, conversation: { id: 'c' }, recipient: { id: 'b' }, text: 'hello' },
+      }).finally(() => quiet.mockRestore());
+      expect(posted.status).toBe(401);
+      expect(capture.received).toEqual([]);
+    });
+
+    it('still serves the self-hosted Direct Line, with no cloud service to reach', async () => {
+      const { token, conversationId } = await startConversation(app);
+      const posted = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'offline?' } });
+      expect(posted.status).toBe(200);
+      const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
+      expect((all.body.activities ?? []).map((a) => a.text)).toEqual([WELCOME, 'offline?', 'You said: offline?']);
+    });
+  });
+});
