@@ -9,6 +9,7 @@ import {
   defaultServiceUrlAllowList,
 } from '../bot/conversation-references';
 import { createDirectLineTranscripts, DirectLineTokens, directLineConnectorCredentials, registerDirectLine, type DirectLineHandle } from '../bot/direct-line';
+import { createBotDelivery, startBotDeliveryLoop } from '../bot/proactive';
 import { registerWebChat } from '../bot/web-chat.route';
 import type { Database } from '../db/connection';
 import type { AppConfig } from './config';
@@ -16,13 +17,14 @@ import type { AppConfig } from './config';
 export interface BotChannel {
   /** /api/messages, the Direct Line endpoint and its connector, the Web Chat page. */
   readonly routes: readonly RouteRegistrar[];
-  /** Closes Direct Line websockets; call before closing the HTTP server. */
+  /** Stops proactive delivery and closes Direct Line websockets; call before closing the HTTP server. */
   close(): Promise<void>;
 }
 
 /**
  * The Bot Framework channel: a CloudAdapter at /api/messages (Bot Framework channels, the
- * Emulator) and the self-hosted Direct Line endpoint that Web Chat at /chat talks to.
+ * Emulator) and the self-hosted Direct Line endpoint that Web Chat at /chat talks to; proactive
+ * messages (SLA warnings, agent replies, the survey card) go out from the notification outbox.
  */
 export function createBotChannel(config: AppConfig, db: Database, logger: Logger, createBot: () => ActivityHandler): BotChannel {
   // Direct Line tokens get their own key, derived from the API's, so one never passes for the other.
@@ -40,6 +42,7 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
   const references = createConversationReferenceRepository(db, { allowedServiceUrls: defaultServiceUrlAllowList(config.env, config.publicBaseUrl) });
   adapter.use(createConversationReferenceMiddleware(references, logger));
   const bot = createBot();
+  const proactive = startBotDeliveryLoop(createBotDelivery({ db, adapter, appId: config.bot.appId ?? '', references, logger }), logger);
   let directLine: DirectLineHandle | undefined;
   return {
     routes: [
@@ -61,6 +64,7 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
       (server) => registerWebChat(server),
     ],
     close: async () => {
+      await proactive.stop();
       await directLine?.close();
     },
   };

@@ -4,6 +4,8 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Logger } from 'pino';
 import type { Database } from '../db/connection';
+import { createNotificationOutbox, payloadOf, type ClaimedNotification } from '../db/repositories/notification-outbox.repository';
+import { startOutboxLoop } from './outbox-loop';
 
 /**
  * The outbound mail channel: delivers the `notifications` outbox rows whose channel is email.
@@ -66,22 +68,11 @@ export interface NotificationToRender {
   readonly toStaff: boolean;
 }
 
-interface ClaimedRow {
-  id: string;
-  case_id: string | null;
-  kind: string;
-  recipient_email: string;
-  payload: Record<string, unknown> | string;
-  attempts: number;
-  case_number: string | null;
-  case_title: string | null;
-  recipient_role: string | null;
-}
-
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
 export function createMailDelivery(options: MailDeliveryOptions): MailDelivery {
-  const { db, logger } = options;
+  const { logger } = options;
+  const outbox = createNotificationOutbox(options.db);
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const domain = options.from.split('@')[1] ?? 'caseflow.local';
@@ -106,86 +97,34 @@ export function createMailDelivery(options: MailDeliveryOptions): MailDelivery {
     await rename(temporary, join(options.outboxDir, name));
   }
 
-  async function claim(limit: number): Promise<ClaimedRow[]> {
-    const result = await db.raw<{ rows: ClaimedRow[] }>(
-      `with claimed as (
-         update notifications n
-            set next_attempt_at = now() + ?::interval
-          where n.id in (
-                  select id from notifications
-                   where channel = 'email' and delivered_at is null and attempts < ?
-                     and (next_attempt_at is null or next_attempt_at <= now())
-                   order by created_at, id
-                   limit ?
-                   for update skip locked)
-         returning n.id, n.case_id, n.kind, n.recipient_email, n.recipient_user_id, n.payload, n.attempts, n.created_at)
-       select c.id, c.case_id, c.kind, c.recipient_email, c.payload, c.attempts, k.case_number, k.title as case_title, u.role as recipient_role
-         from claimed c
-         left join cases k on k.id = c.case_id
-         left join users u on u.id = c.recipient_user_id
-        order by c.created_at, c.id`,
-      [`${leaseMs} milliseconds`, maxAttempts, limit],
-    );
-    return result.rows;
-  }
-
-  async function delivered(row: ClaimedRow, message: Mail.Options & { messageId: string }, rendered: RenderedEmail): Promise<void> {
-    await db.transaction(async (trx) => {
-      await trx('notifications')
-        .where({ id: row.id })
-        .whereNull('delivered_at')
-        .update({ delivered_at: trx.fn.now(), attempts: row.attempts + 1, last_error: null, next_attempt_at: null });
-      // The sent message is on record, so a reply naming it (In-Reply-To) threads to the case too.
-      await trx('email_messages')
-        .insert({
-          message_id: message.messageId,
-          direction: 'outbound',
-          case_id: row.case_id,
-          case_number: row.case_number,
-          notification_id: row.id,
-          from_address: options.from,
-          to_addresses: JSON.stringify([row.recipient_email]),
-          subject: rendered.subject,
-          text_body: rendered.text,
-        })
-        .onConflict('message_id')
-        .ignore();
-    });
-  }
-
-  async function failed(row: ClaimedRow, error: unknown): Promise<boolean> {
+  async function failed(row: ClaimedNotification, error: unknown): Promise<boolean> {
     const responseCode = typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : NaN;
-    const permanent = responseCode >= 500 && responseCode < 600;
-    const attempts = permanent ? Math.max(maxAttempts, row.attempts + 1) : row.attempts + 1;
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 2_000);
-    // 30 s, 1 min, 2 min … capped at an hour.
-    const delayMs = Math.min(30_000 * 2 ** row.attempts, 60 * 60_000);
-    await db('notifications')
-      .where({ id: row.id })
-      .update({ attempts, last_error: message, next_attempt_at: db.raw('now() + ?::interval', [`${delayMs} milliseconds`]) });
-    const gaveUp = attempts >= maxAttempts;
-    if (gaveUp) logger.error({ notificationId: row.id, attempts, err: message }, 'email notification given up');
-    else logger.warn({ notificationId: row.id, attempts, err: message }, 'email notification failed; will retry');
+    const gaveUp = await outbox.failed(row, error, maxAttempts, responseCode >= 500 && responseCode < 600);
+    const message = error instanceof Error ? error.message : String(error);
+    if (gaveUp) logger.error({ notificationId: row.id, err: message }, 'email notification given up');
+    else logger.warn({ notificationId: row.id, err: message }, 'email notification failed; will retry');
     return gaveUp;
   }
 
   return {
     async deliverPending(limit = 20) {
-      const rows = await claim(limit);
+      const rows = await outbox.claim('email', limit, leaseMs, maxAttempts);
       let sent = 0;
       let failures = 0;
       let gaveUp = 0;
       for (const row of rows) {
         try {
-          const payload = typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload;
+          const payload = payloadOf(row);
           const caseNumber = typeof payload.caseNumber === 'string' ? payload.caseNumber : row.case_number;
           const rendered = renderNotificationEmail(
             { kind: row.kind, caseNumber, caseTitle: row.case_title, payload, toStaff: row.recipient_role !== null && row.recipient_role !== 'customer' },
             options.publicBaseUrl,
           );
+          if (!row.recipient_email) throw new Error('an email notification without an address');
+          const recipient = row.recipient_email;
           const message = {
             from: options.from,
-            to: row.recipient_email,
+            to: recipient,
             subject: rendered.subject,
             text: rendered.text,
             messageId: `<notification.${row.id}@${domain}>`,
@@ -196,7 +135,23 @@ export function createMailDelivery(options: MailDeliveryOptions): MailDelivery {
             },
           };
           await send(row.id, message);
-          await delivered({ ...row, case_number: caseNumber }, message, rendered);
+          await outbox.delivered(row, async (trx) => {
+            // The sent message is on record, so a reply naming it (In-Reply-To) threads to the case too.
+            await trx('email_messages')
+              .insert({
+                message_id: message.messageId,
+                direction: 'outbound',
+                case_id: row.case_id,
+                case_number: caseNumber,
+                notification_id: row.id,
+                from_address: options.from,
+                to_addresses: JSON.stringify([recipient]),
+                subject: rendered.subject,
+                text_body: rendered.text,
+              })
+              .onConflict('message_id')
+              .ignore();
+          });
           sent++;
         } catch (error) {
           failures++;
@@ -223,39 +178,7 @@ export interface MailDeliveryLoopOptions {
 
 /** Polls the outbox until stopped; a full batch is followed at once by the next. stop() waits for the batch in flight. */
 export function startMailDeliveryLoop(options: MailDeliveryLoopOptions): { stop(): Promise<void> } {
-  const intervalMs = options.intervalMs ?? 5_000;
-  const batchSize = options.batchSize ?? 20;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let wake: (() => void) | undefined;
-
-  const running = (async () => {
-    while (!stopped) {
-      let full = false;
-      try {
-        const report = await options.delivery.deliverPending(batchSize);
-        full = report.delivered + report.failed >= batchSize;
-      } catch (error) {
-        options.logger.error({ err: error }, 'email delivery run failed');
-      }
-      if (stopped) break;
-      if (!full) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          timer = setTimeout(resolve, intervalMs);
-        });
-      }
-    }
-  })();
-
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      wake?.();
-      await running;
-    },
-  };
+  return startOutboxLoop({ name: 'email delivery', ...options });
 }
 
 // ---- rendering -------------------------------------------------------------------------------

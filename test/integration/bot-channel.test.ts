@@ -1,3 +1,4 @@
+import { createBotDelivery } from '../../bot/proactive';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActivityHandler, type Activity, ConversationState, type StoreItem, TestAdapter } from 'botbuilder';
@@ -574,6 +575,27 @@ describe.each(databaseKinds)('the self-hosted Direct Line on %s', (kind) => {
     });
     const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
     expect((all.body.activities ?? []).at(-1)).toMatchObject({ text: 'Case CAS-01000 is close to its first-response deadline', from: { role: 'bot' } });
+  });
+
+  it('delivers chat notifications from the outbox to every conversation of the recipient, once', async () => {
+    const [user] = await testDb.db('users').insert({ username: `proactive-${kind}`, display_name: 'Pro Active', email: `proactive-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
+    const { token, conversationId } = await startConversation(app, { 'x-test-user': user!.id });
+    await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'hello' } });
+    const [lonely] = await testDb.db('users').insert({ username: `lonely-${kind}`, display_name: 'Never Chatted', email: `lonely-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
+    await testDb.db('notifications').insert([
+      { idempotency_key: `survey-${kind}`, kind: 'survey', channel: 'bot', recipient_user_id: user!.id, payload: JSON.stringify({ caseNumber: 'CAS-01234', title: 'Printer offline', link: 'http://x/surveys/t' }) },
+      { idempotency_key: `lonely-${kind}`, kind: 'sla_warning', channel: 'bot', recipient_user_id: lonely!.id, payload: JSON.stringify({ caseNumber: 'CAS-01234', message: 'due soon' }) },
+    ]);
+    const references = createConversationReferenceRepository(testDb.db, { allowedServiceUrls: [app.url] });
+    const delivery = createBotDelivery({ db: testDb.db, adapter: app.adapter, appId: '', references, logger: pino({ level: 'silent' }) });
+    expect(await delivery.deliverPending(10)).toEqual({ delivered: 1, failed: 1 });
+    expect(await delivery.deliverPending(10)).toEqual({ delivered: 0, failed: 0 }); // delivered once; the other waits for its retry
+    const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
+    const last = (all.body.activities ?? []).at(-1) as { text?: string; attachments?: { contentType: string }[] };
+    expect(last.text).toContain('CAS-01234');
+    expect(last.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    const lonelyRow = await testDb.db('notifications').where({ idempotency_key: `lonely-${kind}` }).first<{ delivered_at: Date | null; last_error: string }>();
+    expect(lonelyRow).toMatchObject({ delivered_at: null, last_error: 'the user has no conversation with the bot yet' });
   });
 
   it('tells the user that a turn failed, without details', async () => {

@@ -1,0 +1,118 @@
+import { CardFactory, type Activity, type CloudAdapter } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Database } from '../db/connection';
+import { createNotificationOutbox, payloadOf, type ClaimedNotification } from '../db/repositories/notification-outbox.repository';
+import { startOutboxLoop } from '../services/outbox-loop';
+import type { ConversationReferenceRepository } from './conversation-references';
+
+const str = (payload: Record<string, unknown>, key: string): string => (typeof payload[key] === 'string' ? payload[key] : '');
+
+/** The survey as an Adaptive Card: a rating and a comment, submitted back to the bot. */
+export function surveyCard(caseNumber: string, title: string, link: string) {
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: `How did we do on ${caseNumber}?`, weight: 'Bolder', size: 'Medium', wrap: true },
+      { type: 'TextBlock', text: title, isSubtle: true, wrap: true },
+      {
+        type: 'Input.ChoiceSet',
+        id: 'rating',
+        label: 'Your rating',
+        isRequired: true,
+        errorMessage: 'Choose a rating',
+        style: 'expanded',
+        choices: [5, 4, 3, 2, 1].map((n) => ({ title: `${'★'.repeat(n)}${'☆'.repeat(5 - n)} (${n})`, value: String(n) })),
+      },
+      { type: 'Input.Text', id: 'comment', label: 'Anything to add? (optional)', isMultiline: true, maxLength: 2000 },
+      ...(link ? [{ type: 'TextBlock', text: `Or answer on the web: ${link}`, isSubtle: true, size: 'Small', wrap: true }] : []),
+    ],
+    actions: [{ type: 'Action.Submit', title: 'Send', data: { action: 'answerSurvey', caseNumber } }],
+  });
+}
+
+/** The chat message for one notification of the outbox. */
+export function notificationActivity(kind: string, caseNumber: string, caseTitle: string, payload: Record<string, unknown>): Partial<Activity> {
+  const about = `${caseNumber}${caseTitle ? ` (${caseTitle})` : ''}`;
+  switch (kind) {
+    case 'survey':
+      return { type: 'message', text: `Your case ${about} is resolved. Would you tell us how we did?`, attachments: [surveyCard(caseNumber, caseTitle, str(payload, 'link'))] };
+    case 'agent_reply':
+      return { type: 'message', text: `${str(payload, 'from') || 'Your agent'} replied on ${about}:\n\n${str(payload, 'text')}` };
+    case 'sla_warning':
+      return { type: 'message', text: `⚠️ SLA warning on ${about}: ${str(payload, 'message')}. Type "show ${caseNumber}" to work it.` };
+    case 'sla_failure':
+      return { type: 'message', text: `🚨 SLA failed on ${about}: ${str(payload, 'message')}.` };
+    case 'case_flagged':
+      return { type: 'message', text: `🏳️ ${about} was opened without a usable entitlement (${str(payload, 'reason')}): please review it.` };
+    case 'article_sent':
+      return { type: 'message', text: `An article for ${about}: ${str(payload, 'articleNumber')} ${str(payload, 'title')}` };
+    case 'status_change': {
+      const status = str(payload, 'status');
+      if (status === 'customer_note') return { type: 'message', text: `The customer added information to ${about}:\n\n${str(payload, 'text')}` };
+      return { type: 'message', text: `${about} is now ${status.replaceAll('_', ' ')}${str(payload, 'reason') ? `: ${str(payload, 'reason')}` : ''}.` };
+    }
+    default:
+      return { type: 'message', text: `Update on ${about}.` };
+  }
+}
+
+export interface BotDeliveryOptions {
+  readonly db: Database;
+  readonly adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
+  /** The bot's app id ('' without credentials). */
+  readonly appId: string;
+  readonly references: ConversationReferenceRepository;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** A user who has never chatted gets nothing in chat: give up after this many tries (email still reaches them). */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * Proactive messages: delivers the outbox rows whose channel is the bot to every conversation the
+ * recipient has with the bot (stored references, allow-listed service URLs only), through the
+ * adapter's continueConversation. Runs in processes that host the bot (server, all-in-one).
+ */
+export function createBotDelivery(options: BotDeliveryOptions) {
+  const outbox = createNotificationOutbox(options.db);
+  const maxAttempts = options.maxAttempts ?? 5;
+
+  async function deliver(row: ClaimedNotification): Promise<void> {
+    if (!row.recipient_user_id) throw new Error('a chat notification without a user');
+    const references = await options.references.listByUserId(row.recipient_user_id);
+    if (references.length === 0) throw new Error('the user has no conversation with the bot yet');
+    const payload = payloadOf(row);
+    const activity = notificationActivity(row.kind, row.case_number ?? str(payload, 'caseNumber'), row.case_title ?? str(payload, 'title'), payload);
+    for (const { reference } of references) {
+      await options.adapter.continueConversationAsync(options.appId, reference, async (context) => {
+        await context.sendActivity(activity);
+      });
+    }
+  }
+
+  return {
+    async deliverPending(limit = 20): Promise<{ delivered: number; failed: number }> {
+      const rows = await outbox.claim('bot', limit, 60_000, maxAttempts);
+      let delivered = 0;
+      let failed = 0;
+      for (const row of rows) {
+        try {
+          await deliver(row);
+          await outbox.delivered(row);
+          delivered++;
+        } catch (error) {
+          failed++;
+          const gaveUp = await outbox.failed(row, error, maxAttempts);
+          options.logger[gaveUp ? 'warn' : 'info']({ notificationId: row.id, err: (error as Error).message }, gaveUp ? 'chat notification given up' : 'chat notification will be retried');
+        }
+      }
+      if (delivered > 0) options.logger.info({ delivered }, 'chat notifications delivered');
+      return { delivered, failed };
+    },
+  };
+}
+
+export function startBotDeliveryLoop(delivery: ReturnType<typeof createBotDelivery>, logger: Pick<Logger, 'error'>, intervalMs = 2_000) {
+  return startOutboxLoop({ name: 'chat delivery', delivery, logger, intervalMs });
+}
