@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Database } from '../connection';
 import type { CaseSnapshot, CaseStatus, Channel, CustomerRef, Priority, Stage } from '../../domain/case';
 import { formatCaseNumber } from '../../app/names';
@@ -89,24 +90,31 @@ const SORT_COLUMNS: Record<string, string> = {
   firstResponseBy: 'first_response_by',
 };
 
+/**
+ * Limits a query on `cases` to the rows `scope` may see: the one rule behind GET /cases, a case's
+ * visibility, and the case counts shown on customers.
+ */
+export function whereCaseVisible(db: Database, query: Knex.QueryBuilder, scope: CaseScope): Knex.QueryBuilder {
+  if (scope.kind === 'customer') {
+    query.where((q) => {
+      q.whereRaw('false');
+      if (scope.contactId) q.orWhere('cases.customer_contact_id', scope.contactId);
+      if (scope.accountId) {
+        q.orWhere('cases.customer_account_id', scope.accountId).orWhereIn('cases.customer_contact_id', db('contacts').select('id').where('account_id', scope.accountId));
+      }
+    });
+  } else if (scope.kind === 'agent') {
+    query.where((q) => {
+      q.where('cases.owner_user_id', scope.userId);
+      if (scope.queueIds.length > 0) q.orWhereIn('cases.queue_id', [...scope.queueIds]);
+    });
+  }
+  return query;
+}
+
 export function createCaseRepository(db: Database) {
   function scoped(scope: CaseScope) {
-    const query = db<CaseRow>('cases');
-    if (scope.kind === 'customer') {
-      query.where((q) => {
-        q.whereRaw('false');
-        if (scope.contactId) q.orWhere('customer_contact_id', scope.contactId);
-        if (scope.accountId) {
-          q.orWhere('customer_account_id', scope.accountId).orWhereIn('customer_contact_id', db('contacts').select('id').where('account_id', scope.accountId));
-        }
-      });
-    } else if (scope.kind === 'agent') {
-      query.where((q) => {
-        q.where('owner_user_id', scope.userId);
-        if (scope.queueIds.length > 0) q.orWhereIn('queue_id', [...scope.queueIds]);
-      });
-    }
-    return query;
+    return whereCaseVisible(db, db<CaseRow>('cases'), scope) as Knex.QueryBuilder<CaseRow, CaseRow[]>;
   }
 
   async function findReservation(requestId: string): Promise<string | undefined> {

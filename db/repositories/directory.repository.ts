@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../connection';
-import type { CaseScope } from './case.repository';
+import { whereCaseVisible, type CaseScope } from './case.repository';
 
 /** A person who receives service (DOMAIN.md: Contact), with the account they belong to. */
 export interface ContactRecord {
@@ -66,29 +66,6 @@ interface AccountRow {
 /** `%`, `_` and `\` typed by the user match themselves in ILIKE. */
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/**
- * Limits a query on `cases` to the rows `scope` may see. Mirrors the private `scoped` of
- * case.repository.ts (the same rule as GET /cases): counts shown on a customer never include a case
- * the caller could not open.
- */
-export function whereCaseVisible(db: Database, query: Knex.QueryBuilder, scope: CaseScope): Knex.QueryBuilder {
-  if (scope.kind === 'customer') {
-    query.where((q) => {
-      q.whereRaw('false');
-      if (scope.contactId) q.orWhere('cases.customer_contact_id', scope.contactId);
-      if (scope.accountId) {
-        q.orWhere('cases.customer_account_id', scope.accountId).orWhereIn('cases.customer_contact_id', db('contacts').select('id').where('account_id', scope.accountId));
-      }
-    });
-  } else if (scope.kind === 'agent') {
-    query.where((q) => {
-      q.where('cases.owner_user_id', scope.userId);
-      if (scope.queueIds.length > 0) q.orWhereIn('cases.queue_id', [...scope.queueIds]);
-    });
-  }
-  return query;
 }
 
 export function createDirectoryRepository(db: Database) {
