@@ -120,9 +120,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.NODE_ENV === 'production') {
     if (!env.SURVEY_SECRET) throw new ConfigError('Invalid configuration: SURVEY_SECRET must be set in production (at least 16 random characters)');
     if (!env.JWT_SECRET) throw new ConfigError('Invalid configuration: JWT_SECRET must be set in production (at least 32 random characters)');
-    if (!env.MICROSOFT_APP_ID || !env.MICROSOFT_APP_PASSWORD) {
-      throw new ConfigError('Invalid configuration: MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD must be set in production (without them the bot endpoint accepts any caller)');
-    }
   }
   return {
     env: env.NODE_ENV,
