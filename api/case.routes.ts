@@ -96,6 +96,14 @@ const ACTIONS: readonly ActionRoute<CaseAction>[] = [
   action({ action: 'answerSurvey', path: 'survey', summary: 'Answer the satisfaction survey', roles: ['customer'], body: actionBodies.survey }),
 ];
 
+/** The Idempotency-Key header, validated; undefined when absent. */
+function requestKey(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  const key = idempotencyKey.safeParse(header);
+  if (!key.success) throw new ValidationError(`Idempotency-Key header ${key.error.issues[0]?.message ?? 'is invalid'}`, 'headers/idempotency-key');
+  return key.data;
+}
+
 export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
   return [
     defineRoute({
@@ -108,14 +116,9 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       headers: [{ name: 'Idempotency-Key', description: 'Repeat a request with the same key to get the same case, never a second one' }],
       responses: { 201: { description: 'The case, recorded', schema: caseRecordSchema }, 202: { description: 'Accepted; the case is being opened (see Location)' } },
       handler: async ({ actor, body, req }) => {
-        const header = req.header('idempotency-key');
-        let requestId: string = randomUUID();
-        if (header) {
-          const key = idempotencyKey.safeParse(header);
-          if (!key.success) throw new ValidationError(`Idempotency-Key header ${key.error.issues[0]?.message ?? 'is invalid'}`, 'headers/idempotency-key');
-          // Keys are per caller: two users' identical keys never meet.
-          requestId = `${actor!.userId}:${key.data}`;
-        }
+        const key = requestKey(req.header('idempotency-key'));
+        // Keys are per caller: two users' identical keys never meet.
+        const requestId = key ? `${actor!.userId}:${key}` : randomUUID();
         const { customer, ...rest } = body;
         const result = await deps.cases.openCase({ ...rest, requestId, customer: customerFor(actor!, customer), openedByUserId: actor!.userId });
         if (result.state === 'recorded') return { status: 201, body: result.case, headers: { location: `/cases/${result.case.caseNumber}` } };
@@ -202,11 +205,13 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
         params: route.params ?? caseNumberParams,
         body: route.body,
         responses: { 200: { description: 'The case after the action', schema: caseView } },
-        handler: async ({ actor, params, body }) => {
+        headers: [{ name: 'Idempotency-Key', description: 'Repeat the request with the same key and the action runs once (e.g. one activity, one reply)' }],
+        handler: async ({ actor, params, body, req }) => {
           const values = (body ?? {}) as Record<string, unknown>;
+          const key = requestKey(req.header('idempotency-key'));
           const payload = route.payload ? route.payload(values, params as Record<string, string>) : (values as CaseActionPayloads[CaseAction]);
           const { caseNumber } = params as { caseNumber: string };
-          return { status: 200, body: await deps.caseWork.act(caseNumber, actor!, route.action, payload) };
+          return { status: 200, body: await deps.caseWork.act(caseNumber, actor!, route.action, payload, key) };
         },
       }),
     ),

@@ -118,12 +118,19 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
     /** The case's read-model row, if the caller may see it. */
     get: visibleCase,
 
-    async act<A extends CaseAction>(caseNumber: string, actor: Actor, action: A, payload: CaseActionPayloads[A]): Promise<CaseView> {
+    /**
+     * `idempotencyKey` (the API's Idempotency-Key) becomes the Update's id: Temporal runs an
+     * Update once per id within a run, so a retried request adds no second activity or reply.
+     */
+    async act<A extends CaseAction>(caseNumber: string, actor: Actor, action: A, payload: CaseActionPayloads[A], idempotencyKey?: string): Promise<CaseView> {
       const record = await visibleCase(caseNumber, actor);
       const command = await prepare(action, payload);
       const handle = deps.temporal.workflow.getHandle(record.workflowId);
       try {
-        return await handle.executeUpdate<CaseView, [Record<string, unknown>]>(UPDATES[action].name, { args: [{ ...command, actor }] });
+        return await handle.executeUpdate<CaseView, [Record<string, unknown>]>(UPDATES[action].name, {
+          args: [{ ...command, actor }],
+          ...(idempotencyKey ? { updateId: `${actor.userId}:${action}:${idempotencyKey}` } : {}),
+        });
       } catch (error) {
         throw translate(error, caseNumber);
       }

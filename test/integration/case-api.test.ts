@@ -131,7 +131,11 @@ describe('cases over HTTP', () => {
     const invalid = await post('gina', 'activities', { type: 'fax', subject: 'x' });
     expect(invalid.status).toBe(422);
     expect(((await json(invalid)).errors as { pointer: string }[])[0]?.pointer).toBe('/body/type');
-    const withCall = await json(await post('gina', 'activities', { type: 'phone_call', subject: 'Call the customer back', open: true }));
+    const logCall = () =>
+      app.request('POST', `/cases/${String(caseNumber)}/activities`, { ...as('gina'), headers: { 'idempotency-key': 'call-back-0001' }, body: { type: 'phone_call', subject: 'Call the customer back', open: true } });
+    const withCall = await json(await logCall());
+    const retried = await json(await logCall()); // the same key: the activity is logged once
+    expect((retried.openActivities as Json[]).length).toBe(1);
     const callId = (withCall.openActivities as Json[])[0]?.id as string;
     expect((await post('gina', 'stage/advance')).status).toBe(200);
     const blocked = await post('gina', 'resolve', { resolutionText: 'Router firmware', resolutionType: 'problem_solved' });
