@@ -6,6 +6,9 @@ import { isPortFree } from './port';
 import { runProcess } from './run';
 import { installTemporalRuntime } from './temporal-runtime';
 import { createAppServices } from './app-services';
+import { createCaseflowBot } from '../bot/caseflow-bot';
+import { KnexStorage } from '../bot/knex-storage';
+import { createBotChannel } from './bot-runtime';
 import { createHttpApp } from './http-app';
 import { startEmailIntake, startOutboundMail } from './mail-runtime';
 import { StartupError } from './startup-error';
@@ -63,9 +66,16 @@ runProcess(async (lifecycle) => {
 
   startOutboundMail(config, db, logger, lifecycle);
   const services = createAppServices(config, db, client, uiUrl);
-  const server = createHttpApp({ logger, services, databaseDescription: description, temporal: { connection, address } });
+  const botChannel = createBotChannel(config, db, logger, () =>
+    createCaseflowBot({ services, storage: new KnexStorage(db), mode: config.env, logger }),
+  );
+  const server = createHttpApp({ logger, services, databaseDescription: description, temporal: { connection, address }, channelRoutes: botChannel.routes });
   await listen(server, config.host, config.port);
-  lifecycle.onStop('HTTP server', () => close(server));
+  lifecycle.onStop('HTTP server', async () => {
+    // Websockets (Web Chat) would keep the HTTP server open: close them first.
+    await botChannel.close();
+    await close(server);
+  });
   const smtpPort = await startEmailIntake(config, services, logger, lifecycle);
 
   const base = `http://${config.host}:${config.port}`;
@@ -75,6 +85,7 @@ runProcess(async (lifecycle) => {
     `  API            ${base}  (health: ${base}/health)`,
     `  Temporal       ${address}${uiUrl ? `  (Web UI: ${uiUrl}/namespaces/${config.temporal.namespace}/workflows)` : ''}`,
     `  API docs       ${base}/docs`,
+    `  Chat           ${base}/chat  (Web Chat; Bot Framework Emulator: ${base}/api/messages)`,
     `  Database       ${description}`,
     `  Email          ${smtpPort ? `SMTP on ${config.host}:${smtpPort}` : 'inbound SMTP off'}; outgoing ${config.mail.relayUrl ? 'via the relay' : `as .eml files in ${config.mail.outboxDir}`}`,
     ...(demo ? ['  Demo users     ' + demo.users.map((u) => `${u.username} (${u.role})`).join(', ') + ` — password: ${config.auth.demoPassword}`] : []),

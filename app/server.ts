@@ -4,6 +4,9 @@ import { close, listen } from './http';
 import { createLogger } from './logger';
 import { runProcess } from './run';
 import { createAppServices } from './app-services';
+import { createCaseflowBot } from '../bot/caseflow-bot';
+import { KnexStorage } from '../bot/knex-storage';
+import { createBotChannel } from './bot-runtime';
 import { createHttpApp } from './http-app';
 import { startEmailIntake } from './mail-runtime';
 import { StartupError } from './startup-error';
@@ -21,9 +24,16 @@ runProcess(async (lifecycle) => {
   const { connection, client } = await connectClient(address, config);
   lifecycle.onStop('Temporal client', () => connection.close());
   const services = createAppServices(config, db, client);
-  const server = createHttpApp({ logger, services, databaseDescription: description, temporal: { connection, address } });
+  const botChannel = createBotChannel(config, db, logger, () =>
+    createCaseflowBot({ services, storage: new KnexStorage(db), mode: config.env, logger }),
+  );
+  const server = createHttpApp({ logger, services, databaseDescription: description, temporal: { connection, address }, channelRoutes: botChannel.routes });
   await listen(server, config.host, config.port);
-  lifecycle.onStop('HTTP server', () => close(server));
+  lifecycle.onStop('HTTP server', async () => {
+    // Websockets (Web Chat) would keep the HTTP server open: close them first.
+    await botChannel.close();
+    await close(server);
+  });
   const smtpPort = await startEmailIntake(config, services, logger, lifecycle);
   if (smtpPort) logger.info({ port: smtpPort }, 'SMTP listener accepting email');
   logger.info({ url: `http://${config.host}:${config.port}` }, 'server listening');

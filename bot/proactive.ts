@@ -1,43 +1,19 @@
-import { CardFactory, type Activity, type CloudAdapter } from 'botbuilder';
+import type { Activity, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Database } from '../db/connection';
 import { createNotificationOutbox, payloadOf, type ClaimedNotification } from '../db/repositories/notification-outbox.repository';
 import { startOutboxLoop } from '../services/outbox-loop';
+import { surveyCard } from './cards';
 import type { ConversationReferenceRepository } from './conversation-references';
 
 const str = (payload: Record<string, unknown>, key: string): string => (typeof payload[key] === 'string' ? payload[key] : '');
-
-/** The survey as an Adaptive Card: a rating and a comment, submitted back to the bot. */
-export function surveyCard(caseNumber: string, title: string, link: string) {
-  return CardFactory.adaptiveCard({
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    body: [
-      { type: 'TextBlock', text: `How did we do on ${caseNumber}?`, weight: 'Bolder', size: 'Medium', wrap: true },
-      { type: 'TextBlock', text: title, isSubtle: true, wrap: true },
-      {
-        type: 'Input.ChoiceSet',
-        id: 'rating',
-        label: 'Your rating',
-        isRequired: true,
-        errorMessage: 'Choose a rating',
-        style: 'expanded',
-        choices: [5, 4, 3, 2, 1].map((n) => ({ title: `${'★'.repeat(n)}${'☆'.repeat(5 - n)} (${n})`, value: String(n) })),
-      },
-      { type: 'Input.Text', id: 'comment', label: 'Anything to add? (optional)', isMultiline: true, maxLength: 2000 },
-      ...(link ? [{ type: 'TextBlock', text: `Or answer on the web: ${link}`, isSubtle: true, size: 'Small', wrap: true }] : []),
-    ],
-    actions: [{ type: 'Action.Submit', title: 'Send', data: { action: 'answerSurvey', caseNumber } }],
-  });
-}
 
 /** The chat message for one notification of the outbox. */
 export function notificationActivity(kind: string, caseNumber: string, caseTitle: string, payload: Record<string, unknown>): Partial<Activity> {
   const about = `${caseNumber}${caseTitle ? ` (${caseTitle})` : ''}`;
   switch (kind) {
     case 'survey':
-      return { type: 'message', text: `Your case ${about} is resolved. Would you tell us how we did?`, attachments: [surveyCard(caseNumber, caseTitle, str(payload, 'link'))] };
+      return { type: 'message', text: `Your case ${about} is resolved. Would you tell us how we did?`, attachments: [surveyCard(caseNumber, caseTitle)] };
     case 'agent_reply':
       return { type: 'message', text: `${str(payload, 'from') || 'Your agent'} replied on ${about}:\n\n${str(payload, 'text')}` };
     case 'sla_warning':

@@ -1,0 +1,214 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ActivityTypes, MemoryStorage, TestAdapter, type Activity, type Attachment } from 'botbuilder';
+import { ClaimsIdentity } from 'botframework-connector';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices, type AppServices } from '../../app/app-services';
+import { loadConfig } from '../../app/config';
+import { createCaseflowBot } from '../../bot/caseflow-bot';
+import { KnexStorage } from '../../bot/knex-storage';
+import { DEMO } from '../../db/seeds/demo';
+import { bundleCaseWorkflows, createCaseHarness, type CaseHarness } from '../support/case-harness';
+import { eventually } from '../support/eventually';
+import { startTimeSkippingTemporal } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+let harness: CaseHarness;
+let stopWorker: () => Promise<void>;
+let services: AppServices;
+
+beforeAll(async () => {
+  const [environment, bundle] = await Promise.all([startTimeSkippingTemporal(), bundleCaseWorkflows()]);
+  env = environment;
+  harness = await createCaseHarness(env, bundle);
+  const worker = await harness.startWorker();
+  stopWorker = () => worker.stop();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    TEMPORAL_TASK_QUEUE: harness.taskQueue,
+    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+    LOG_LEVEL: 'silent',
+    SMTP_LISTEN_PORT: '0',
+  });
+  services = createAppServices(config, harness.database.db, env.client);
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await harness?.close();
+  await env?.teardown();
+});
+
+/** The claim our Web Chat channel adds (bot/adapter.ts processTrustedActivity), so signedInUserIdOf finds the user. */
+const CASEFLOW_USER_CLAIM = 'urn:caseflow:user-id';
+
+interface ChatUser {
+  say(text: string | Partial<Activity>): Promise<Partial<Activity>[]>;
+}
+
+function replyText(replies: readonly Partial<Activity>[]): string {
+  return replies.map((r) => r.text ?? '').join('\n');
+}
+
+function cardsOf(replies: readonly Partial<Activity>[]): Record<string, unknown>[] {
+  return replies.flatMap((r) => (r.attachments ?? []).map((a: Attachment) => a.content as Record<string, unknown>));
+}
+
+async function userIdOf(username: string): Promise<string> {
+  const row = await harness.database.db('users').where({ username }).first<{ id: string }>('id');
+  return row.id;
+}
+
+/** A conversation with the bot over the given storage; `signedInAs` simulates our signed-in Web Chat page. */
+async function chat(name: string, options: { signedInAs?: string; storage?: KnexStorage | MemoryStorage } = {}): Promise<ChatUser> {
+  const bot = createCaseflowBot({ services, storage: options.storage ?? new KnexStorage(harness.database.db), mode: 'test', logger: pino({ level: 'silent' }) });
+  const adapter = new TestAdapter(async (context) => bot.run(context));
+  adapter.conversation.conversation = { id: `conv-${name}-${Math.random()}`, isGroup: false, conversationType: 'personal', name };
+  adapter.conversation.user = { id: `user-${name}-${Math.random()}`, name };
+  const userId = options.signedInAs ? await userIdOf(options.signedInAs) : undefined;
+  if (userId) {
+    adapter.use(async (context, next) => {
+      context.turnState.set(context.adapter.BotIdentityKey, new ClaimsIdentity([{ type: CASEFLOW_USER_CLAIM, value: userId }], true));
+      await next();
+    });
+  }
+  return {
+    async say(input) {
+      adapter.activeQueue.splice(0);
+      await adapter.receiveActivity(typeof input === 'string' ? { type: ActivityTypes.Message, text: input } : input);
+      return adapter.activeQueue.splice(0);
+    },
+  };
+}
+
+async function remainingGoldTerms(): Promise<number> {
+  const row = await harness.database.db('entitlements').where({ id: DEMO.goldEntitlementId }).first<{ remaining_terms: string }>('remaining_terms');
+  return Number(row.remaining_terms);
+}
+
+describe('the caseflow bot', () => {
+  let caseNumber = '';
+
+  it('welcomes a new member', async () => {
+    const alice = await chat('alice-welcome', { signedInAs: 'alice' });
+    const replies = await alice.say({ type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: 'someone', name: 'Alice' }] });
+    expect(replyText(replies)).toContain('Welcome to caseflow support, Alice Gold');
+  });
+
+  it('lets a signed-in customer open a case: articles first, then product, urgency, confirmation, case number and SLA promise', async () => {
+    const before = await remainingGoldTerms();
+    const alice = await chat('alice', { signedInAs: 'alice' });
+    let replies = await alice.say('my printer is offline and will not print');
+    expect(cardsOf(replies).length).toBe(1);
+    expect(JSON.stringify(cardsOf(replies)[0])).toContain('KA-');
+    expect(replyText(replies)).toContain('Did this solve it?');
+    replies = await alice.say('No');
+    expect(replyText(replies)).toContain('Which product');
+    replies = await alice.say('Skip');
+    expect(replyText(replies)).toContain('How urgent');
+    replies = await alice.say('high');
+    expect(replyText(replies)).toContain('Shall I open the case?');
+    replies = await alice.say('Yes');
+    const text = replyText(replies);
+    expect(text).toMatch(/Your case \*\*CAS-\d{5}\*\* is open\. An agent will contact you within 15 minutes\./);
+    caseNumber = /CAS-\d{5}/.exec(text)?.[0] ?? '';
+    const record = await services.caseRecords.findByCaseNumber(caseNumber);
+    expect(record).toMatchObject({ priority: 'high', channel: 'web', status: 'active' });
+    expect(await remainingGoldTerms()).toBe(before);
+
+    replies = await alice.say(`status of ${caseNumber}`);
+    expect(replyText(replies)).toContain(`${caseNumber} is active, stage Identify`);
+    expect(JSON.stringify(cardsOf(replies)[0])).toContain(caseNumber);
+    replies = await alice.say('my cases');
+    expect(replyText(replies)).toContain(caseNumber);
+    replies = await alice.say('take next');
+    expect(replyText(replies)).toContain('That is something agents do.');
+  });
+
+  it('never shows another customer\'s case, typed or forged in a card', async () => {
+    const bob = await chat('bob', { signedInAs: 'bob' });
+    let replies = await bob.say(`status ${caseNumber}`);
+    expect(replyText(replies)).toContain(`I can't find ${caseNumber}`);
+    replies = await bob.say({ type: ActivityTypes.Message, value: { action: 'cancelCase', caseNumber } });
+    expect(replyText(replies)).toContain(`I can't find ${caseNumber}`);
+    replies = await bob.say({ type: ActivityTypes.Message, value: { action: 'answerSurvey', caseNumber, rating: '9' } });
+    expect(replyText(replies)).toContain('Nothing was changed');
+    replies = await bob.say({ type: ActivityTypes.Message, value: { action: 'dropTables', caseNumber } });
+    expect(replyText(replies)).toContain("I don't know that button");
+    expect((await services.caseRecords.findByCaseNumber(caseNumber))?.status).toBe('active');
+  });
+
+  it('lets an agent take the case, work it through the stages and resolve it; the entitlement shows one less', async () => {
+    const before = await remainingGoldTerms();
+    const gina = await chat('gina', { signedInAs: 'gina' });
+    let replies = await gina.say('my queues');
+    expect(replyText(replies)).toMatch(/Gold support\*\*: 1 waiting/);
+    replies = await gina.say('take next');
+    expect(replyText(replies)).toContain(`You took ${caseNumber}`);
+    replies = await gina.say('advance');
+    expect(replyText(replies)).toContain("isn't ready for that");
+    replies = await gina.say({ type: ActivityTypes.Message, value: { action: 'completeStep', caseNumber, stepId: 'customer_confirmed' } });
+    expect(replyText(replies)).toContain('Step done:');
+    replies = await gina.say(`set product ${DEMO.productCodes.printer}`);
+    expect(replyText(replies)).toContain('product set');
+    expect(replyText(await gina.say('set subject Printing'))).toContain('subject set');
+    replies = await gina.say('advance');
+    expect(replyText(replies)).toContain('stage Research');
+    replies = await gina.say('search knowledge printer offline');
+    expect(JSON.stringify(cardsOf(replies))).toContain('sendArticle');
+    replies = await gina.say('send KA-01002');
+    expect(replyText(replies)).toContain('Sent KA-01002');
+    replies = await gina.say('reply We have sent you an article; please try it.');
+    expect(replyText(replies)).toContain('on its way');
+    replies = await gina.say('log call 15 min walked Alice through it');
+    expect(replyText(replies)).toContain('15 minutes');
+    replies = await gina.say('advance');
+    expect(replyText(replies)).toContain('stage Resolve');
+    replies = await gina.say('resolve restarted the print spooler');
+    expect(replyText(replies)).toContain(`${caseNumber} is resolved`);
+    await eventually(() => remainingGoldTerms(), (n) => n === before - 1);
+    expect((await services.caseRecords.findByCaseNumber(caseNumber))?.status).toBe('resolved');
+  });
+
+  it('lets the customer answer the survey card', async () => {
+    const alice = await chat('alice-survey', { signedInAs: 'alice' });
+    const aliceActor = await services.users.findActor(await userIdOf('alice'));
+    if (!aliceActor) throw new Error('no alice');
+    const view = await eventually(() => services.caseWork.getState(caseNumber, aliceActor), (v) => v.survey !== null);
+    expect(view.survey).not.toBeNull();
+    const replies = await alice.say({ type: ActivityTypes.Message, value: { action: 'answerSurvey', caseNumber, rating: '5', comment: 'quick' } });
+    expect(replyText(replies)).toContain('5/5');
+  });
+
+  it('answers garbage, empty, huge input and attachments with help, never silence', async () => {
+    const alice = await chat('alice-garbage', { signedInAs: 'alice' });
+    expect(replyText(await alice.say('blorp zzz'))).toContain("didn't understand");
+    expect(replyText(await alice.say('   '))).toContain('empty message');
+    expect(replyText(await alice.say('x'.repeat(10_000)))).toContain('too long');
+    expect(replyText(await alice.say({ type: ActivityTypes.Message, attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }))).toContain("can't read attachments");
+    expect(replyText(await alice.say('status CAS-99999'))).toContain("I can't find CAS-99999");
+  });
+
+  it('opens a case for an unknown chat user as a new contact', async () => {
+    const stranger = await chat('stranger', { storage: new MemoryStorage() });
+    let replies = await stranger.say('new case');
+    expect(replyText(replies)).toContain('describe the problem');
+    replies = await stranger.say('The billing portal shows the wrong invoice total');
+    if (replyText(replies).includes('Did this solve it?')) replies = await stranger.say('No');
+    expect(replyText(replies)).toContain('what is your name?');
+    expect(replyText(await stranger.say('Nora New'))).toContain('Which email address');
+    replies = await stranger.say('alice@contoso-gold.example');
+    expect(replyText(replies)).toContain('already belongs to a customer');
+    replies = await stranger.say('new case the billing portal shows the wrong total');
+    if (replyText(replies).includes('Did this solve it?')) await stranger.say('No');
+    await stranger.say('Nora New');
+    replies = await stranger.say('nora@new.example');
+    expect(replyText(replies)).toContain('Which product');
+    expect(replyText(await stranger.say('Skip'))).toContain('How urgent');
+    expect(replyText(await stranger.say('low'))).toContain('Shall I open the case?');
+    replies = await stranger.say('Yes');
+    expect(replyText(replies)).toMatch(/Your case \*\*CAS-\d{5}\*\* is open/);
+    expect(replyText(await stranger.say('my cases'))).toMatch(/CAS-\d{5}/);
+    expect(replyText(await stranger.say('who am i'))).toContain('Nora New (customer)');
+  });
+});
