@@ -9,3 +9,16 @@ export function isPortFree(host: string, port: number): Promise<boolean> {
     probe.listen(port, host);
   });
 }
+
+/** A port nothing listens on right now, chosen by the system. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePromise(port));
+    });
+  });
+}

@@ -6,7 +6,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig, type AppConfig } from '../../app/config';
 import { close, listen } from '../../app/http';
 import { createAppServices } from '../../app/app-services';
+import { createBotChannel } from '../../app/bot-runtime';
 import { createHttpApp } from '../../app/http-app';
+import { freePort } from '../../app/port';
+import { createCaseflowBot } from '../../bot/caseflow-bot';
+import { KnexStorage } from '../../bot/knex-storage';
 import { createCaseWorker } from '../../app/worker-runtime';
 import { migrateToLatest } from '../../db/migrate';
 import { seedDemoData } from '../../db/seeds/demo';
@@ -30,27 +34,34 @@ export async function startApp(temporal: TestWorkflowEnvironment, kind: Database
   await migrateToLatest(database.db);
   await seedDemoData(database.db);
   const namespace = await createNamespace(temporal, `app-${kind}`);
-  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_NAMESPACE: namespace, LOG_LEVEL: 'silent', DATA_DIR: '/tmp/caseflow-test-data', SMTP_LISTEN_PORT: '0', ...env });
+  const baseEnv = { NODE_ENV: 'test', TEMPORAL_NAMESPACE: namespace, LOG_LEVEL: 'silent', DATA_DIR: '/tmp/caseflow-test-data', SMTP_LISTEN_PORT: '0', ...env };
+  const workerConfig = loadConfig(baseEnv);
   const client = new Client({ connection: temporal.connection, namespace });
   const worker: Worker = await createCaseWorker({
     connection: temporal.nativeConnection,
     namespace,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: workerConfig.temporal.taskQueue,
     db: database.db,
     workflowBundle,
-    surveySecret: config.surveySecret,
-    publicBaseUrl: config.publicBaseUrl,
+    surveySecret: workerConfig.surveySecret,
+    publicBaseUrl: workerConfig.publicBaseUrl,
   });
   const running = worker.run();
+  // The public base URL (Direct Line's connector) must name the port, so take a free one first.
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ ...baseEnv, PUBLIC_BASE_URL: baseUrl });
+  const logger = pino({ level: 'silent' });
+  const services = createAppServices(config, database.db, client);
+  const botChannel = createBotChannel(config, database.db, logger, () => createCaseflowBot({ services, storage: new KnexStorage(database.db), mode: config.env, logger }));
   const server: Server = createHttpApp({
-    logger: pino({ level: 'silent' }),
-    services: createAppServices(config, database.db, client),
+    logger,
+    services,
     databaseDescription: kind,
     temporal: { connection: temporal.connection, address: 'test' },
+    channelRoutes: botChannel.routes,
   });
-  await listen(server, '127.0.0.1', 0);
-  const address = server.address();
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+  await listen(server, '127.0.0.1', port);
 
   const request: RunningApp['request'] = (method, path, options = {}) =>
     fetch(`${baseUrl}${path}`, {
@@ -75,6 +86,7 @@ export async function startApp(temporal: TestWorkflowEnvironment, kind: Database
     },
     request,
     async stop() {
+      await botChannel.close();
       await close(server);
       worker.shutdown();
       await running;
