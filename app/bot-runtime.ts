@@ -13,6 +13,7 @@ import { createBotDelivery, startBotDeliveryLoop } from '../bot/proactive';
 import { registerWebChat } from '../bot/web-chat.route';
 import type { Database } from '../db/connection';
 import type { AppConfig } from './config';
+import { StartupError } from './startup-error';
 
 export interface BotChannel {
   /** /api/messages, the Direct Line endpoint and its connector, the Web Chat page. */
@@ -30,15 +31,21 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
   // Direct Line tokens get their own key, derived from the API's, so one never passes for the other.
   const tokens = new DirectLineTokens(`direct-line:${config.auth.jwtSecret}`);
   const serviceUrl = `${config.publicBaseUrl}/directline-connector`;
-  const adapter = createBotAdapter({
-    appId: config.bot.appId,
-    appPassword: config.bot.appPassword,
-    tenantId: config.bot.tenantId,
-    appType: config.bot.appType,
-    mode: config.env,
-    logger,
-    selfHostedConnector: { serviceUrl, credentials: directLineConnectorCredentials(tokens) },
-  });
+  let adapter: ReturnType<typeof createBotAdapter>;
+  try {
+    adapter = createBotAdapter({
+      appId: config.bot.appId,
+      appPassword: config.bot.appPassword,
+      tenantId: config.bot.tenantId,
+      appType: config.bot.appType,
+      mode: config.env,
+      logger,
+      selfHostedConnector: { serviceUrl, credentials: directLineConnectorCredentials(tokens) },
+    });
+  } catch (error) {
+    // Missing bot credentials in production: one line naming the variable.
+    throw new StartupError(`Invalid configuration: ${(error as Error).message}`);
+  }
   const references = createConversationReferenceRepository(db, { allowedServiceUrls: defaultServiceUrlAllowList(config.env, config.publicBaseUrl) });
   adapter.use(createConversationReferenceMiddleware(references, logger));
   const bot = createBot();
