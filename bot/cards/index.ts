@@ -88,14 +88,14 @@ export function caseCard(view: CaseView, options: CaseCardOptions): Attachment {
     if (view.stage !== 'resolve') actions.push(submit('Advance stage', data('advanceStage')));
     if (view.status === 'active') actions.push(submit('Hold', data('hold')));
     else actions.push(submit('Resume', data('resume')));
-    actions.push(showCard('Reply', 'text', 'Your reply to the customer', data('reply'), 'Send reply'));
-    if (view.stage === 'resolve') actions.push(showCard('Resolve', 'text', 'Resolution', data('resolve'), 'Resolve case'));
+    actions.push(showCard('Reply', textInputId('reply'), 'Your reply to the customer', data('reply'), 'Send reply'));
+    if (view.stage === 'resolve') actions.push(showCard('Resolve', textInputId('resolve'), 'Resolution', data('resolve'), 'Resolve case'));
   } else if (!options.staff) {
     if (open) {
-      actions.push(showCard('Add information', 'text', 'What should the agent know?', data('addInfo'), 'Send'));
-      actions.push(showCard('Cancel case', 'text', 'Why? (optional)', data('cancelCase'), 'Cancel the case'));
+      actions.push(showCard('Add information', textInputId('addInfo'), 'What should the agent know?', data('addInfo'), 'Send'));
+      actions.push(showCard('Cancel case', textInputId('cancelCase'), 'Why? (optional)', data('cancelCase'), 'Cancel the case'));
     } else if (view.status === 'resolved' || view.status === 'cancelled') {
-      actions.push(showCard('Reopen', 'text', 'What is still wrong?', data('reopen'), 'Reopen the case'));
+      actions.push(showCard('Reopen', textInputId('reopen'), 'What is still wrong?', data('reopen'), 'Reopen the case'));
     }
   }
 
@@ -109,6 +109,14 @@ export function caseCard(view: CaseView, options: CaseCardOptions): Attachment {
   return card(body, actions);
 }
 
+/**
+ * Each text box of a card has its own id: two inputs with one id make Web Chat drop the whole card
+ * ("Duplicate Id"). The submission carries the action, so parseSubmission knows which to read.
+ */
+function textInputId(action: string): string {
+  return `${action}Text`;
+}
+
 /** The satisfaction survey: 1–5 stars and a comment. */
 export function surveyCard(caseNumber: string, title: string): Attachment {
   return card(
@@ -117,8 +125,11 @@ export function surveyCard(caseNumber: string, title: string): Attachment {
       {
         type: 'Input.ChoiceSet',
         id: 'rating',
+        label: 'Your rating',
         style: 'expanded',
+        // Web Chat refuses to render a required input without a label and an error message.
         isRequired: true,
+        errorMessage: 'Please pick 1 to 5 stars.',
         choices: [5, 4, 3, 2, 1].map((n) => ({ title: `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${n}`, value: String(n) })),
       },
       { type: 'Input.Text', id: 'comment', placeholder: 'Anything to add? (optional)', isMultiline: true, maxLength: 2000 },
@@ -176,11 +187,11 @@ export function parseSubmission(value: unknown): Submission {
   const caseNumber = rawCase && /^CAS-\d{4,7}$/i.test(rawCase) ? normaliseCaseNumber(rawCase) : undefined;
   if (!action) return { ok: false, reason: 'That button sent nothing I can use.' };
   if (!caseNumber) return { ok: false, reason: 'That button did not say which case it is for.' };
-  for (const name of ['text', 'comment']) {
+  for (const name of [textInputId(action), 'comment']) {
     const t = v[name];
-    if (t !== undefined && (typeof t !== 'string' || t.length > MAX_FIELD)) return { ok: false, reason: `The ${name} must be text of at most ${MAX_FIELD} characters.` };
+    if (t !== undefined && (typeof t !== 'string' || t.length > MAX_FIELD)) return { ok: false, reason: `The text must be at most ${MAX_FIELD} characters.` };
   }
-  const textValue = field(v, 'text');
+  const textValue = field(v, textInputId(action));
   const withText = (intent: IntentMatch['intent'], required: boolean, what: string): Submission => {
     if (required && !textValue) return { ok: false, reason: `Please type ${what} before pressing the button.` };
     return { ok: true, match: { intent, entities: { caseNumber, ...(textValue ? { text: textValue } : {}) } } };
