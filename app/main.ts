@@ -1,20 +1,13 @@
 import { loadConfig } from './config';
 import { prepareDatabase } from './database';
-import { close, listen } from './http';
 import { createLogger } from './logger';
 import { isPortFree } from './port';
 import { runProcess } from './run';
+import { startServing, startWorking } from './serve';
 import { installTemporalRuntime } from './temporal-runtime';
-import { createAppServices } from './app-services';
-import { createCaseflowBot } from '../bot/caseflow-bot';
-import { KnexStorage } from '../bot/knex-storage';
-import { createBotChannel } from './bot-runtime';
-import { createHttpApp } from './http-app';
-import { startEmailIntake, startOutboundMail } from './mail-runtime';
 import { StartupError } from './startup-error';
-import { connectClient, connectWorker } from './temporal';
+import { connectClient } from './temporal';
 import { startDevServer } from './temporal-dev-server';
-import { createCaseWorker } from './worker-runtime';
 
 /**
  * All in one process: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), the
@@ -51,32 +44,19 @@ runProcess(async (lifecycle) => {
   const { connection, client } = await connectClient(address, config);
   lifecycle.onStop('Temporal client', () => connection.close());
 
-  const workerConnection = await connectWorker(address);
-  const worker = await createCaseWorker({ connection: workerConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db, surveySecret: config.surveySecret, publicBaseUrl: config.publicBaseUrl });
-  const running = worker.run();
-  lifecycle.onStop('worker', async () => {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-  });
+  const { running } = await startWorking({ config, logger, lifecycle, db, address });
   running.catch((error: unknown) => {
     logger.fatal({ err: error }, 'worker stopped unexpectedly');
     process.kill(process.pid, 'SIGTERM');
   });
-
-  startOutboundMail(config, db, logger, lifecycle);
-  const services = createAppServices(config, db, client, uiUrl);
-  const botChannel = createBotChannel(config, db, logger, () =>
-    createCaseflowBot({ services, storage: new KnexStorage(db), mode: config.env, logger }),
-  );
-  const server = createHttpApp({ logger, services, databaseDescription: description, temporal: { connection, address }, channelRoutes: botChannel.routes });
-  await listen(server, config.host, config.port);
-  lifecycle.onStop('HTTP server', async () => {
-    // Websockets (Web Chat) would keep the HTTP server open: close them first.
-    await botChannel.close();
-    await close(server);
+  const { smtpPort } = await startServing({
+    config,
+    logger,
+    lifecycle,
+    db,
+    databaseDescription: description,
+    temporal: { client, connection, address, ...(uiUrl ? { webUiUrl: uiUrl } : {}) },
   });
-  const smtpPort = await startEmailIntake(config, services, logger, lifecycle);
 
   const base = `http://${config.host}:${config.port}`;
   const lines = [

@@ -1,14 +1,8 @@
 import { loadConfig } from './config';
 import { prepareDatabase } from './database';
-import { close, listen } from './http';
 import { createLogger } from './logger';
 import { runProcess } from './run';
-import { createAppServices } from './app-services';
-import { createCaseflowBot } from '../bot/caseflow-bot';
-import { KnexStorage } from '../bot/knex-storage';
-import { createBotChannel } from './bot-runtime';
-import { createHttpApp } from './http-app';
-import { startEmailIntake } from './mail-runtime';
+import { startServing } from './serve';
 import { StartupError } from './startup-error';
 import { connectClient } from './temporal';
 
@@ -23,18 +17,7 @@ runProcess(async (lifecycle) => {
   lifecycle.onStop('database', () => db.destroy());
   const { connection, client } = await connectClient(address, config);
   lifecycle.onStop('Temporal client', () => connection.close());
-  const services = createAppServices(config, db, client);
-  const botChannel = createBotChannel(config, db, logger, () =>
-    createCaseflowBot({ services, storage: new KnexStorage(db), mode: config.env, logger }),
-  );
-  const server = createHttpApp({ logger, services, databaseDescription: description, temporal: { connection, address }, channelRoutes: botChannel.routes });
-  await listen(server, config.host, config.port);
-  lifecycle.onStop('HTTP server', async () => {
-    // Websockets (Web Chat) would keep the HTTP server open: close them first.
-    await botChannel.close();
-    await close(server);
-  });
-  const smtpPort = await startEmailIntake(config, services, logger, lifecycle);
+  const { smtpPort } = await startServing({ config, logger, lifecycle, db, databaseDescription: description, temporal: { client, connection, address } });
   if (smtpPort) logger.info({ port: smtpPort }, 'SMTP listener accepting email');
   logger.info({ url: `http://${config.host}:${config.port}` }, 'server listening');
 });

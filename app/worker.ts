@@ -1,12 +1,10 @@
 import { loadConfig } from './config';
 import { prepareDatabase } from './database';
 import { createLogger } from './logger';
-import { startOutboundMail } from './mail-runtime';
 import { runProcess } from './run';
+import { startWorking } from './serve';
 import { installTemporalRuntime } from './temporal-runtime';
 import { StartupError } from './startup-error';
-import { connectWorker } from './temporal';
-import { createCaseWorker } from './worker-runtime';
 
 /** Scale-out worker: runs case workflows and activities against TEMPORAL_ADDRESS and DATABASE_URL. Any number may run. */
 runProcess(async (lifecycle) => {
@@ -19,15 +17,7 @@ runProcess(async (lifecycle) => {
   // Migrations are the server's job; a worker only checks the database answers.
   const { db } = await prepareDatabase({ ...config, runMigrations: false }, logger);
   lifecycle.onStop('database', () => db.destroy());
-  const connection = await connectWorker(address);
-  const worker = await createCaseWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db, surveySecret: config.surveySecret, publicBaseUrl: config.publicBaseUrl });
-  const running = worker.run();
-  lifecycle.onStop('worker', async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  });
-  startOutboundMail(config, db, logger, lifecycle);
+  const { running } = await startWorking({ config, logger, lifecycle, db, address });
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
   await running;
 });

@@ -1,0 +1,66 @@
+import type { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { createCaseflowBot } from '../bot/caseflow-bot';
+import { KnexStorage } from '../bot/knex-storage';
+import type { Database } from '../db/connection';
+import { createAppServices } from './app-services';
+import { createBotChannel } from './bot-runtime';
+import type { AppConfig } from './config';
+import { close, listen } from './http';
+import { createHttpApp } from './http-app';
+import { startEmailIntake, startOutboundMail } from './mail-runtime';
+import type { Lifecycle } from './run';
+import { connectWorker } from './temporal';
+import { createCaseWorker } from './worker-runtime';
+
+export interface ServeOptions {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly lifecycle: Lifecycle;
+  readonly db: Database;
+  readonly databaseDescription: string;
+  readonly temporal: { readonly client: Client; readonly connection: Connection; readonly address: string; readonly webUiUrl?: string };
+}
+
+/** The serving side of a process: HTTP (REST, docs, the bot, Direct Line, /chat) and the SMTP listener. */
+export async function startServing(options: ServeOptions): Promise<{ smtpPort: number | null }> {
+  const { config, logger, lifecycle, db } = options;
+  const services = createAppServices(config, db, options.temporal.client, options.temporal.webUiUrl);
+  const botChannel = createBotChannel(config, db, logger, () => createCaseflowBot({ services, storage: new KnexStorage(db), mode: config.env, logger }));
+  const server = createHttpApp({
+    logger,
+    services,
+    databaseDescription: options.databaseDescription,
+    temporal: { connection: options.temporal.connection, address: options.temporal.address },
+    channelRoutes: botChannel.routes,
+  });
+  await listen(server, config.host, config.port);
+  lifecycle.onStop('HTTP server', async () => {
+    // Websockets (Web Chat) would keep the HTTP server open: close them first.
+    await botChannel.close();
+    await close(server);
+  });
+  return { smtpPort: await startEmailIntake(config, services, logger, lifecycle) };
+}
+
+/** The working side of a process: the case worker and outbound mail; `running` settles when the worker stops. */
+export async function startWorking(options: { config: AppConfig; logger: Logger; lifecycle: Lifecycle; db: Database; address: string }): Promise<{ running: Promise<void> }> {
+  const { config, logger, lifecycle, db } = options;
+  const connection = await connectWorker(options.address);
+  const worker = await createCaseWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    db,
+    surveySecret: config.surveySecret,
+    publicBaseUrl: config.publicBaseUrl,
+  });
+  const running = worker.run();
+  lifecycle.onStop('worker', async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+  });
+  startOutboundMail(config, db, logger, lifecycle);
+  return { running };
+}
