@@ -1,4 +1,4 @@
-import type { ActivityHandler } from 'botbuilder';
+import type { ActivityHandler, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { RouteRegistrar } from '../api/server';
 import type { AuthenticatedRequest } from '../api/auth-context';
@@ -27,7 +27,12 @@ export interface BotChannel {
  * Emulator) and the self-hosted Direct Line endpoint that Web Chat at /chat talks to; proactive
  * messages (SLA warnings, agent replies, the survey card) go out from the notification outbox.
  */
-export function createBotChannel(config: AppConfig, db: Database, logger: Logger, createBot: () => ActivityHandler): BotChannel {
+export interface BotHooks {
+  /** Binds the turn's conversation to a caseflow user (after a link or a new contact). */
+  readonly onUserLinked: (context: TurnContext, userId: string) => Promise<void>;
+}
+
+export function createBotChannel(config: AppConfig, db: Database, logger: Logger, createBot: (hooks: BotHooks) => ActivityHandler): BotChannel {
   // Direct Line tokens get their own key, derived from the API's, so one never passes for the other.
   const tokens = new DirectLineTokens(`direct-line:${config.auth.jwtSecret}`);
   const serviceUrl = `${config.publicBaseUrl}/directline-connector`;
@@ -48,7 +53,12 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
   }
   const references = createConversationReferenceRepository(db, { allowedServiceUrls: defaultServiceUrlAllowList(config.env, config.publicBaseUrl) });
   adapter.use(createConversationReferenceMiddleware(references, logger));
-  const bot = createBot();
+  const bot = createBot({
+    onUserLinked: async (context, userId) => {
+      const { channelId, conversation } = context.activity;
+      await references.linkUser(channelId, conversation.id, userId);
+    },
+  });
   const proactive = startBotDeliveryLoop(createBotDelivery({ db, adapter, appId: config.bot.appId ?? '', references, logger }), logger);
   let directLine: DirectLineHandle | undefined;
   return {

@@ -26,7 +26,9 @@ export interface ServeOptions {
 export async function startServing(options: ServeOptions): Promise<{ smtpPort: number | null }> {
   const { config, logger, lifecycle, db } = options;
   const services = createAppServices(config, db, options.temporal.client, options.temporal.webUiUrl);
-  const botChannel = createBotChannel(config, db, logger, () => createCaseflowBot({ services, storage: new KnexStorage(db), mode: config.env, logger }));
+  const botChannel = createBotChannel(config, db, logger, (hooks) =>
+    createCaseflowBot({ services, storage: new KnexStorage(db), mode: config.env, logger, onUserLinked: hooks.onUserLinked }),
+  );
   const server = createHttpApp({
     logger,
     services,

@@ -28,6 +28,8 @@ export interface CaseflowBotOptions {
   readonly logger: Logger;
   /** Who signed in on our Web Chat page; defaults to the adapter's claim (signedInUserIdOf). Tests may inject one. */
   readonly signedInUserId?: (context: TurnContext) => string | undefined;
+  /** A chat user was linked (link code, demo link, new contact): bind the conversation to them for proactive messages. */
+  readonly onUserLinked?: (context: TurnContext, userId: string) => Promise<void>;
 }
 
 interface ConversationData {
@@ -74,7 +76,14 @@ export function createCaseflowBot(options: CaseflowBotOptions): ActivityHandler 
   const signedIn = options.signedInUserId;
 
   const dialogs = new DialogSet(dialogStateProperty);
-  dialogs.add(new OpenCaseDialog({ services, identity, identityState: (step) => identityProperty.get(step.context, {}) }));
+  dialogs.add(
+    new OpenCaseDialog({
+      services,
+      identity,
+      identityState: (step) => identityProperty.get(step.context, {}),
+      ...(options.onUserLinked ? { onUserLinked: options.onUserLinked } : {}),
+    }),
+  );
 
   async function reply(context: TurnContext, text: string, suggestions: readonly string[] = []): Promise<void> {
     const activity = suggestions.length ? MessageFactory.suggestedActions([...suggestions], text) : MessageFactory.text(text);
@@ -381,7 +390,7 @@ export function createCaseflowBot(options: CaseflowBotOptions): ActivityHandler 
       }
       case 'yank':
         if (!isManager(actor)) return help(context, actor, 'Only supervisors and administrators can yank cases.');
-        return act((cn) => services.caseWork.act(cn, actor, 'yank', {}), 'yank CAS-01000', (cn) => `You now own ${cn}.`);
+        return act((cn) => services.caseWork.act(cn, actor, 'yank', {}), 'yank CAS-01000', (cn) => `${cn} is back in its queue; nobody works it now.`);
       case 'atRisk': {
         if (!isManager(actor)) return help(context, actor, 'The at-risk list is for supervisors.');
         const rows = await services.db('cases')
@@ -479,6 +488,7 @@ export function createCaseflowBot(options: CaseflowBotOptions): ActivityHandler 
           return next();
         }
         const result = await identity.link(match.entities.code ?? '', state);
+        if (result.ok) await options.onUserLinked?.(context, result.actor.userId);
         await reply(context, result.ok ? `Linked: you are ${result.actor.displayName} (${result.actor.role}).${result.how === 'username' ? ' (demo link by username — development mode only)' : ''}` : result.reason, result.ok ? helpSuggestions(result.actor) : []);
         return next();
       }

@@ -1,3 +1,4 @@
+import type { TurnContext } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { MessageFactory } from 'botbuilder';
 import {
@@ -54,6 +55,8 @@ export interface OpenCaseDialogDependencies {
   readonly identity: Identity;
   /** The user state object of the current turn, for linking a new contact. */
   readonly identityState: (step: WaterfallStepContext) => Promise<IdentityState>;
+  /** Binds this conversation to the user, so proactive messages (replies, the survey) reach it. */
+  readonly onUserLinked?: (context: TurnContext, userId: string) => Promise<void>;
 }
 
 const MIN_DESCRIPTION = 5;
@@ -167,6 +170,7 @@ export class OpenCaseDialog extends ComponentDialog {
         return step.endDialog({ created: false });
       }
       values.userId = created.actor.userId;
+      await this.deps.onUserLinked?.(step.context, created.actor.userId);
     }
     const products = await this.products();
     const choices = [...products.map((p) => p.name), SKIP];

@@ -212,3 +212,119 @@ describe('the caseflow bot', () => {
     expect(replyText(await stranger.say('who am i'))).toContain('Nora New (customer)');
   });
 });
+
+async function actorOf(username: string) {
+  const actor = await services.users.findActor(await userIdOf(username));
+  if (!actor) throw new Error(`no actor ${username}`);
+  return actor;
+}
+
+async function queueIdOf(name: string): Promise<string> {
+  const row = await harness.database.db('queues').where({ name }).first<{ id: string }>('id');
+  return row.id;
+}
+
+/** A gold case opened by email (the harness's worker), routed into the gold queue and in the read model. */
+async function openGoldCase(title: string): Promise<string> {
+  const handle = await harness.openCase({ title });
+  const state = await harness.waitForState(handle, (s) => s.queueId !== null);
+  await eventually(() => services.caseRecords.findByCaseNumber(state.caseNumber), (record) => record?.queueId === state.queueId);
+  return state.caseNumber;
+}
+
+describe('the caseflow bot for supervisors and agents', () => {
+  it('lets a supervisor list the SLA-at-risk cases, assign one to an agent and yank it back', async () => {
+    const sue = await chat('sue', { signedInAs: 'sue' });
+    const gina = await chat('gina-supervised', { signedInAs: 'gina' });
+    const sueActor = await actorOf('sue');
+    const ginaId = await userIdOf('gina');
+    const goldQueue = await queueIdOf(DEMO.goldQueueName);
+
+    const caseNumber = await openGoldCase('VPN drops every hour');
+    expect(replyText(await sue.say('at-risk cases'))).not.toContain(caseNumber);
+
+    // Nobody answers: the gold first-response warning fires after 10 of its 15 minutes.
+    await env.sleep('11 minutes');
+    await eventually(() => services.caseRecords.findByCaseNumber(caseNumber), (record) => record?.slaState === 'nearing_noncompliance');
+    let replies = await sue.say('at-risk cases');
+    expect(replyText(replies)).toMatch(/^Cases at risk:\n\n/);
+    expect(replyText(replies)).toContain(`**${caseNumber}** VPN drops every hour — nearing noncompliance, resolve by `);
+    expect(replyText(await sue.say('show me the SLA warnings'))).toContain(caseNumber);
+    // The list is the supervisors'.
+    expect(replyText(await gina.say('at-risk cases'))).toContain('The at-risk list is for supervisors.');
+
+    replies = await sue.say(`assign ${caseNumber} to gina`);
+    expect(replyText(replies)).toBe(`${caseNumber} is assigned to Gina Agent.`);
+    let state = await services.caseWork.getState(caseNumber, sueActor);
+    expect(state).toMatchObject({ ownerUserId: ginaId, queueId: goldQueue, status: 'active' });
+    expect(replyText(await gina.say('my cases'))).toContain(caseNumber);
+    // Twice is refused, and only supervisors assign or yank.
+    expect(replyText(await sue.say(`assign ${caseNumber} to gina`))).toContain(`${caseNumber} isn't ready for that: the case is already assigned to that person`);
+    expect(replyText(await sue.say(`assign ${caseNumber} to nobody-here`))).toBe('I don\'t know an agent "nobody-here".');
+    expect(replyText(await gina.say(`assign ${caseNumber} to sam`))).toContain('Only supervisors and administrators can assign cases.');
+    expect(replyText(await gina.say(`yank ${caseNumber}`))).toContain('Only supervisors and administrators can yank cases.');
+    expect((await services.caseWork.getState(caseNumber, sueActor)).ownerUserId).toBe(ginaId);
+
+    replies = await sue.say(`yank ${caseNumber}`);
+    // A yank returns the case to its queue with no owner.
+    expect(replyText(replies)).toContain(`${caseNumber} is back in its queue; nobody works it now.`);
+    state = await services.caseWork.getState(caseNumber, sueActor);
+    expect(state).toMatchObject({ ownerUserId: null, queueId: goldQueue, status: 'active' });
+    expect(replyText(await sue.say(`yank ${caseNumber}`))).toContain(`${caseNumber} isn't ready for that: nobody works the case`);
+    expect(replyText(await gina.say('my cases'))).not.toContain(caseNumber);
+  });
+
+  it('lets an agent hold, resume, dispatch and transfer a case, confirming each and refusing what the case does not allow', async () => {
+    const gina = await chat('gina-work', { signedInAs: 'gina' });
+    const sam = await chat('sam-work', { signedInAs: 'sam' });
+    const sueActor = await actorOf('sue');
+    const ginaId = await userIdOf('gina');
+    const goldQueue = await queueIdOf(DEMO.goldQueueName);
+    const standardQueue = await queueIdOf(DEMO.standardQueueName);
+    const caseNumber = await openGoldCase('Desktop client crashes on start');
+    const stateOf = () => services.caseWork.getState(caseNumber, sueActor);
+
+    // Not hers yet: holding is for the owner.
+    expect(replyText(await gina.say(`hold ${caseNumber} waiting for parts`))).toContain(`You can't do that on ${caseNumber}`);
+    expect((await stateOf()).status).toBe('active');
+
+    expect(replyText(await gina.say(`accept ${caseNumber}`))).toContain(`You accepted ${caseNumber} is active`);
+    expect(await stateOf()).toMatchObject({ ownerUserId: ginaId, queueId: goldQueue });
+
+    // The case the conversation is about stands in for a missing case number from here on.
+    let replies = await gina.say('hold waiting for parts');
+    expect(replyText(replies)).toBe(`${caseNumber} is on hold. Type "resume" to continue.`);
+    expect(await stateOf()).toMatchObject({ status: 'on_hold', statusReason: 'waiting for parts' });
+    expect(replyText(await gina.say('hold again'))).toContain(`${caseNumber} isn't ready for that: the case is already on hold`);
+
+    replies = await gina.say('resume');
+    expect(replyText(replies)).toBe(`${caseNumber} is active again.`);
+    expect((await stateOf()).status).toBe('active');
+    expect(replyText(await gina.say(`resume ${caseNumber}`))).toContain(`${caseNumber} isn't ready for that: only a case on hold or waiting for the customer can resume`);
+
+    replies = await gina.say(`waiting for the customer ${caseNumber} asked for the error log`);
+    expect(replyText(replies)).toBe(`${caseNumber} is waiting for the customer. Type "resume" to continue.`);
+    expect((await stateOf()).status).toBe('waiting_for_customer');
+    expect(replyText(await gina.say('continue'))).toBe(`${caseNumber} is active again.`);
+    expect((await stateOf()).status).toBe('active');
+
+    // Dispatch: from her work in progress back to a queue.
+    expect(replyText(await gina.say('dispatch to the Narnia queue'))).toBe(`I don't know the queue "Narnia". Queues: ${DEMO.goldQueueName}, ${DEMO.standardQueueName}.`);
+    replies = await gina.say(`dispatch ${caseNumber} to Gold support`);
+    expect(replyText(replies)).toBe(`${caseNumber} is now in Gold support.`);
+    expect(await stateOf()).toMatchObject({ ownerUserId: null, queueId: goldQueue, status: 'active' });
+    expect(replyText(await gina.say(`dispatch ${caseNumber} to Standard support`))).toContain(`You can't do that on ${caseNumber}`);
+    expect((await stateOf()).queueId).toBe(goldQueue);
+
+    // Transfer: from queue to queue, as a member of the case's queue.
+    expect(replyText(await gina.say(`transfer ${caseNumber} to Gold support`))).toContain(`${caseNumber} isn't ready for that: the case is already in that queue`);
+    replies = await gina.say(`transfer ${caseNumber} to standard`);
+    expect(replyText(replies)).toBe(`${caseNumber} is now in Standard support.`);
+    expect(await stateOf()).toMatchObject({ ownerUserId: null, queueId: standardQueue, status: 'active' });
+    await eventually(() => services.caseRecords.findByCaseNumber(caseNumber), (record) => record?.queueId === standardQueue);
+
+    // Now it is the standard queue's: sam, a standard agent, accepts it.
+    expect(replyText(await sam.say(`accept ${caseNumber}`))).toContain(`You accepted ${caseNumber} is active`);
+    expect((await stateOf()).ownerUserId).toBe(await userIdOf('sam'));
+  });
+});

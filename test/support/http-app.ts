@@ -53,7 +53,9 @@ export async function startApp(temporal: TestWorkflowEnvironment, kind: Database
   const config = loadConfig({ ...baseEnv, PUBLIC_BASE_URL: baseUrl });
   const logger = pino({ level: 'silent' });
   const services = createAppServices(config, database.db, client);
-  const botChannel = createBotChannel(config, database.db, logger, () => createCaseflowBot({ services, storage: new KnexStorage(database.db), mode: config.env, logger }));
+  const botChannel = createBotChannel(config, database.db, logger, (hooks) =>
+    createCaseflowBot({ services, storage: new KnexStorage(database.db), mode: config.env, logger, onUserLinked: hooks.onUserLinked }),
+  );
   const server: Server = createHttpApp({
     logger,
     services,
