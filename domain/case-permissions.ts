@@ -26,12 +26,6 @@ export function isOwner(actor: Actor, facts: CaseAccessFacts): boolean {
   return facts.ownerUserId !== null && facts.ownerUserId === actor.userId;
 }
 
-/** May see the case at all (what is not visible is reported as not found). */
-export function canSeeCase(actor: Actor, facts: CaseAccessFacts): boolean {
-  if (actor.role === 'operator' || isManager(actor)) return true;
-  return isCaseCustomer(actor, facts) || isOwner(actor, facts) || isQueueMember(actor, facts);
-}
-
 /** May work the case: its owner, or a supervisor/administrator. */
 export function canWorkCase(actor: Actor, facts: CaseAccessFacts): boolean {
   return isStaff(actor) && (isOwner(actor, facts) || isManager(actor));
