@@ -8,21 +8,16 @@ import { loadConfig } from '../../app/config';
 import { createCaseflowBot } from '../../bot/caseflow-bot';
 import { KnexStorage } from '../../bot/knex-storage';
 import { DEMO } from '../../db/seeds/demo';
-import { bundleCaseWorkflows, createCaseHarness, type CaseHarness } from '../support/case-harness';
+import { startTimeSkippingCases, type CaseHarness } from '../support/case-harness';
 import { eventually } from '../support/eventually';
-import { startTimeSkippingTemporal } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
 let harness: CaseHarness;
-let stopWorker: () => Promise<void>;
+let stop: () => Promise<void>;
 let services: AppServices;
 
 beforeAll(async () => {
-  const [environment, bundle] = await Promise.all([startTimeSkippingTemporal(), bundleCaseWorkflows()]);
-  env = environment;
-  harness = await createCaseHarness(env, bundle);
-  const worker = await harness.startWorker();
-  stopWorker = () => worker.stop();
+  ({ env, harness, stop } = await startTimeSkippingCases());
   const config = loadConfig({
     NODE_ENV: 'test',
     TEMPORAL_TASK_QUEUE: harness.taskQueue,
@@ -34,9 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-  await env?.teardown();
+  await stop?.();
 });
 
 /** The claim our Web Chat channel adds (bot/adapter.ts processTrustedActivity), so signedInUserIdOf finds the user. */

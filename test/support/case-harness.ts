@@ -13,6 +13,7 @@ import type { caseWorkflow } from '../../workflows';
 import type { CaseSettings } from '../../workflows/case-state';
 import { getCaseStateQuery } from '../../workflows/messages';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
+import { startTimeSkippingTemporal } from './temporal';
 
 export const TEST_SURVEY_SECRET = 'test-secret-for-survey-tokens';
 
@@ -118,4 +119,23 @@ export async function createCaseHarness(env: TestWorkflowEnvironment, workflowBu
     close: () => database.close(),
   };
   return harness;
+}
+
+/**
+ * The usual set-up of a workflow test file: the time-skipping server, the workflow bundle, a fresh
+ * seeded database and a worker with the real activities; `stop()` undoes it all.
+ */
+export async function startTimeSkippingCases(): Promise<{ env: TestWorkflowEnvironment; harness: CaseHarness; stop: () => Promise<void> }> {
+  const [env, bundle] = await Promise.all([startTimeSkippingTemporal(), bundleCaseWorkflows()]);
+  const harness = await createCaseHarness(env, bundle);
+  const worker = await harness.startWorker();
+  return {
+    env,
+    harness,
+    stop: async () => {
+      await worker.stop();
+      await harness.close();
+      await env.teardown();
+    },
+  };
 }

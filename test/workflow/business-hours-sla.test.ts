@@ -3,9 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO } from '../../db/seeds/demo';
 import { fromWallClockMs, toWallClockMs } from '../../domain/time-zone';
 import { getCaseStateQuery } from '../../workflows/messages';
-import { bundleCaseWorkflows, createCaseHarness, type CaseHarness } from '../support/case-harness';
+import { startTimeSkippingCases, type CaseHarness } from '../support/case-harness';
 import { eventually } from '../support/eventually';
-import { startTimeSkippingTemporal } from '../support/temporal';
 
 const ZONE = 'Europe/London';
 const MINUTE = 60_000;
@@ -13,7 +12,7 @@ const DAY = 24 * 60 * MINUTE;
 
 let env: TestWorkflowEnvironment;
 let harness: CaseHarness;
-let stopWorker: () => Promise<void>;
+let stop: () => Promise<void>;
 let contactId: string;
 
 /**
@@ -21,11 +20,7 @@ let contactId: string;
  * counted in the seeded business-hours calendar: Monday–Friday 09:00–18:00, Europe/London.
  */
 beforeAll(async () => {
-  const [environment, bundle] = await Promise.all([startTimeSkippingTemporal(), bundleCaseWorkflows()]);
-  env = environment;
-  harness = await createCaseHarness(env, bundle);
-  const worker = await harness.startWorker();
-  stopWorker = () => worker.stop();
+  ({ env, harness, stop } = await startTimeSkippingCases());
   const db = harness.database.db;
   const calendar = await db('business_calendars').where({ name: DEMO.businessCalendarName }).first<{ id: string }>('id');
   const [policy] = await db('sla_policies')
@@ -57,9 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-  await env?.teardown();
+  await stop?.();
 });
 
 /** The instant London's clocks show `hh:mm` on the local date `days` after the local date of `from`. */

@@ -6,13 +6,12 @@ import type { Actor } from '../../domain/actor';
 import { createCaseWorkService, type CaseWorkService } from '../../services/case-work.service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../services/errors';
 import { actorFor } from '../support/actors';
-import { bundleCaseWorkflows, createCaseHarness, type CaseHarness } from '../support/case-harness';
+import { startTimeSkippingCases, type CaseHarness } from '../support/case-harness';
 import { eventually } from '../support/eventually';
-import { startTimeSkippingTemporal } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
 let harness: CaseHarness;
-let stopWorker: () => Promise<void>;
+let stop: () => Promise<void>;
 let service: CaseWorkService;
 let gina: Actor;
 let sam: Actor;
@@ -21,20 +20,14 @@ let alice: Actor;
 let bob: Actor;
 
 beforeAll(async () => {
-  const [environment, bundle] = await Promise.all([startTimeSkippingTemporal(), bundleCaseWorkflows()]);
-  env = environment;
-  harness = await createCaseHarness(env, bundle);
-  const worker = await harness.startWorker();
-  stopWorker = () => worker.stop();
+  ({ env, harness, stop } = await startTimeSkippingCases());
   const db = harness.database.db;
   service = createCaseWorkService({ temporal: env.client, db, cases: createCaseRepository(db) });
   [gina, sam, sue, alice, bob] = await Promise.all([actorFor(db, 'gina'), actorFor(db, 'sam'), actorFor(db, 'sue'), actorFor(db, 'alice'), actorFor(db, 'bob')]);
 });
 
 afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-  await env?.teardown();
+  await stop?.();
 });
 
 /** A gold case whose read-model row exists (the service finds cases through it). */
