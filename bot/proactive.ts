@@ -27,6 +27,7 @@ export function notificationActivity(kind: string, caseNumber: string, caseTitle
     case 'status_change': {
       const status = str(payload, 'status');
       if (status === 'customer_note') return { type: 'message', text: `The customer added information to ${about}:\n\n${str(payload, 'text')}` };
+      if (status === 'accepted') return { type: 'message', text: `${str(payload, 'agent') || 'An agent'} is now working on ${about}.` };
       return { type: 'message', text: `${about} is now ${status.replaceAll('_', ' ')}${str(payload, 'reason') ? `: ${str(payload, 'reason')}` : ''}.` };
     }
     default:

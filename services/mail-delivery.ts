@@ -252,6 +252,8 @@ function statusChange(payload: Readonly<Record<string, unknown>>, caseTitle: str
       return { subject: `Case cancelled - ${caseTitle}`, body: [about, `The case was cancelled${reason ? `: ${reason}` : '.'}`, footer] };
     case 'reopened':
       return { subject: `Case reopened - ${caseTitle}`, body: [about, `The case was reopened${reason ? `: ${reason}` : '.'}`, footer] };
+    case 'accepted':
+      return { subject: `An agent is working on your case - ${caseTitle}`, body: [about, `${str(payload, 'agent') || 'An agent'} has taken your case and will be in touch.`, footer] };
     default:
       return { subject: `Case ${status.replace(/_/g, ' ') || 'updated'} - ${caseTitle}`, body: [about, reason, footer] };
   }

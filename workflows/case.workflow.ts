@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   ActivityFailure,
   setHandler,
@@ -67,6 +68,15 @@ type Effect =
   | { readonly kind: 'survey'; readonly input: Parameters<CaseActivities['sendSurvey']>[0] }
   | { readonly kind: 'surveyResponse'; readonly input: Parameters<CaseActivities['recordSurveyResponse']>[0] }
   | { readonly kind: 'article'; readonly input: Parameters<CaseActivities['linkArticle']>[0] };
+
+/**
+ * Changes to running logic, each behind patched() (README: changing the workflow). When no run
+ * older than a patch remains, switch it to deprecatePatch(), then remove it.
+ */
+const PATCHES = {
+  /** The customer hears (email, chat) when an agent takes the case. */
+  customerToldOnAccept: 'customer-told-on-accept',
+} as const;
 
 type NotificationInput = Parameters<CaseActivities['enqueueNotification']>[0];
 type NotificationKind = NotificationInput['kind'];
@@ -243,6 +253,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
     (s, _at, { actor }) => {
       s.ownerUserId = actor.userId;
+      // Added while cases were running: histories recorded before it replay without the notice.
+      if (patched(PATCHES.customerToldOnAccept)) {
+        notify(s, `accepted:${s.version + 1}`, 'status_change', { customer: true }, { status: 'accepted', agent: actor.displayName });
+      }
       changed(s);
     },
   );

@@ -169,8 +169,12 @@ describe('SLA clocks on the time-skipping server', () => {
 
   it('is met by the first reply to the customer', async () => {
     const handle = await harness.openCase();
-    await opened(handle);
+    const state = await opened(handle);
     await handle.executeUpdate(messages.acceptCaseUpdate, { args: [{ actor: gina }] });
+    // The customer hears that an agent took the case (a patched change: see PATCHES in the workflow).
+    const accepted = await eventually(() => notifications(state.caseNumber, 'status_change'), (rows) => rows.length > 0);
+    expect(accepted.map((n) => n.payload)).toContainEqual(expect.objectContaining({ status: 'accepted', agent: 'Gina Agent' }));
+    expect(accepted.map((n) => n.recipient_user_id)).toContain(alice.userId);
     const replied = await handle.executeUpdate(messages.replyToCustomerUpdate, { args: [{ actor: gina, text: 'We are looking into it.' }] });
     expect(replied.kpis.find((k) => k.kpi === 'first_response')?.status).toBe('succeeded');
     expect(replied.firstRespondedAt).not.toBeNull();
