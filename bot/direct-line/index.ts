@@ -9,15 +9,11 @@
  *     deliver: (activity, caller) => adapter.processTrustedActivity(activity, (context) => bot.run(context), caller.caseflowUserId) });
  *   // on shutdown, before closing the HTTP server: await directLine.close();
  *
- * Transcripts live in `bot_state` for now (transcript.repository.ts). Proposed tables, for a later
- * migration and a table-backed DirectLineTranscripts with the same interface:
- *
- *   directline_conversations (id text primary key, chat_user_id text not null,
- *     user_id uuid null references users(id) on delete set null, watermark integer not null default 0,
- *     created_at timestamptz not null default now(), index (created_at) for a retention job)
- *   directline_activities (conversation_id text not null references directline_conversations(id) on delete cascade,
- *     watermark integer not null, activity jsonb not null, created_at timestamptz not null default now(),
- *     primary key (conversation_id, watermark))
+ * Transcripts live in `directline_conversations` (one row per conversation, holding the watermark
+ * counter; `user_id` set null when the caseflow user is deleted) and `directline_activities` (one row
+ * per activity, primary key (conversation_id, watermark), cascading with the conversation):
+ * db/migrations/0012_direct_line.ts and transcript.repository.ts. For a retention job,
+ * `transcripts.pruneOlderThan(cutoff)` deletes conversations created before the cutoff (not scheduled).
  */
 export { DIRECT_LINE_CHANNEL_ID, registerDirectLine, usesChannelAuthorization } from './direct-line.routes';
 export type { DeliverActivity, DirectLineCaller, DirectLineDependencies, DirectLineHandle } from './direct-line.routes';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Database } from '../../db/connection';
 
@@ -36,44 +35,55 @@ export interface DirectLineTranscripts {
   append(conversationId: string, build: (watermark: number) => Activity): Promise<Activity | undefined>;
   /** Activities after the watermark, oldest first, at most `limit`; undefined when the conversation does not exist. */
   after(conversationId: string, watermark: number, limit?: number): Promise<ActivityPage | undefined>;
+  /**
+   * The retention job's query (not scheduled here): deletes the conversations created before the
+   * cutoff, their activities with them, and returns how many conversations went. A conversation is
+   * judged by when it was opened, not by its latest activity, and a refreshed token keeps a
+   * conversation usable indefinitely: choose a cutoff well beyond any chat still in progress.
+   */
+  pruneOlderThan(cutoff: Date): Promise<number>;
 }
 
-const PREFIX = 'directline-transcript';
-const conversationKey = (conversationId: string): string => `${PREFIX}/${conversationId}`;
-const activityKey = (conversationId: string, watermark: number): string => `${PREFIX}/${conversationId}/${watermark}`;
-
-interface ConversationDocument {
-  chatUserId: string;
-  caseflowUserId: string | null;
-  createdAt: string;
+interface ConversationRow {
+  id: string;
+  chat_user_id: string;
+  user_id: string | null;
   watermark: number;
+  created_at: Date | string;
 }
 
 /**
- * Transcripts in the `bot_state` table, until a table of their own exists (see the proposal in the
- * bot/direct-line/index.ts comment): one row per conversation (`directline-transcript/<id>`, holding
- * the watermark counter) and one row per activity (`directline-transcript/<id>/<watermark>`).
- * Reads go by exact keys only, so they use the primary key whatever the database's collation.
- * The prefix keeps clear of botbuilder's own state keys (`<channel>/conversations/<id>`, `<channel>/users/<id>`).
+ * Transcripts in `directline_conversations` (one row per conversation, holding the watermark
+ * counter) and `directline_activities` (one row per activity, keyed by conversation and watermark);
+ * db/migrations/0012_direct_line.ts, which also moved the transcripts earlier kept in `bot_state`.
+ * Deleting a conversation deletes its activities; deleting its caseflow user leaves the transcript,
+ * with `caseflowUserId` null.
  */
 export function createDirectLineTranscripts(db: Database): DirectLineTranscripts {
   async function find(conversationId: string): Promise<DirectLineConversation | undefined> {
-    const row = await db('bot_state').where({ key: conversationKey(conversationId) }).first<{ document: ConversationDocument } | undefined>('document');
+    const row = await db('directline_conversations')
+      .where({ id: conversationId })
+      .first<ConversationRow | undefined>('id', 'chat_user_id', 'user_id', 'watermark', 'created_at');
     if (!row) return undefined;
-    return { id: conversationId, ...row.document };
+    return {
+      id: row.id,
+      chatUserId: row.chat_user_id,
+      caseflowUserId: row.user_id,
+      createdAt: new Date(row.created_at).toISOString(),
+      watermark: Number(row.watermark),
+    };
   }
 
   return {
     async start(conversation) {
-      const document: ConversationDocument = {
-        chatUserId: conversation.chatUserId,
-        caseflowUserId: conversation.caseflowUserId,
-        createdAt: new Date().toISOString(),
-        watermark: 0,
-      };
+      // The user is looked up rather than referenced blindly: a token outlives a deleted user (and
+      // names it as text), and such a conversation opens unbound instead of failing the foreign key.
       const inserted = await db.raw<{ rows: unknown[] }>(
-        `insert into bot_state (key, document, etag) values (?, ?::jsonb, ?) on conflict (key) do nothing returning key`,
-        [conversationKey(conversation.id), JSON.stringify(document), randomUUID()],
+        `insert into directline_conversations (id, chat_user_id, user_id)
+         select ?::text, ?::text, (select u.id from users u where u.id::text = ?::text)
+         on conflict (id) do nothing
+         returning id`,
+        [conversation.id, conversation.chatUserId, conversation.caseflowUserId],
       );
       return { created: inserted.rows.length === 1 };
     },
@@ -82,35 +92,43 @@ export function createDirectLineTranscripts(db: Database): DirectLineTranscripts
 
     async append(conversationId, build) {
       return db.transaction(async (trx) => {
-        // The row lock taken here orders concurrent appends: the next one waits until this
-        // transaction, activity row included, has committed.
+        // The row lock taken here orders concurrent appends, from any process: the next one waits
+        // until this transaction, activity row included, has committed, then counts on from it.
         const counted = await trx.raw<{ rows: { watermark: number }[] }>(
-          `update bot_state
-              set document = jsonb_set(document, '{watermark}', to_jsonb((document->>'watermark')::int + 1)),
-                  etag = ?, updated_at = now()
-            where key = ?
-        returning (document->>'watermark')::int as watermark`,
-          [randomUUID(), conversationKey(conversationId)],
+          `update directline_conversations set watermark = watermark + 1 where id = ? returning watermark`,
+          [conversationId],
         );
         const watermark = counted.rows[0]?.watermark;
         if (watermark === undefined) return undefined;
-        const activity = build(watermark);
-        await trx('bot_state').insert({ key: activityKey(conversationId, watermark), document: JSON.stringify(activity), etag: randomUUID() });
+        const activity = build(Number(watermark));
+        await trx('directline_activities').insert({ conversation_id: conversationId, watermark: Number(watermark), activity: JSON.stringify(activity) });
         return activity;
       });
     },
 
     async after(conversationId, watermark, limit = 100) {
+      // The counter first: every activity up to it has committed (with the counter, in one transaction).
       const conversation = await find(conversationId);
       if (!conversation) return undefined;
       const from = Math.max(0, Math.floor(watermark));
       const to = Math.min(conversation.watermark, from + limit);
       if (to <= from) return { activities: [], watermark: conversation.watermark };
-      const keys = Array.from({ length: to - from }, (_, i) => activityKey(conversationId, from + 1 + i));
-      const rows = await db('bot_state').whereIn('key', keys).select<{ key: string; document: Activity }[]>('key', 'document');
-      const byKey = new Map(rows.map((row) => [row.key, row.document]));
-      const activities = keys.map((key) => byKey.get(key)).filter((activity): activity is Activity => activity !== undefined);
-      return { activities, watermark: to };
+      const rows = await db('directline_activities')
+        .where({ conversation_id: conversationId })
+        .andWhere('watermark', '>', from)
+        .andWhere('watermark', '<=', to)
+        .orderBy('watermark')
+        .select<{ activity: Activity }[]>('activity');
+      return { activities: rows.map((row) => row.activity), watermark: to };
+    },
+
+    async pruneOlderThan(cutoff) {
+      const deleted = await db.raw<{ rows: { count: number | string }[] }>(
+        `with gone as (delete from directline_conversations where created_at < ?::timestamptz returning 1)
+         select count(*) as count from gone`,
+        [cutoff.toISOString()],
+      );
+      return Number(deleted.rows[0]?.count ?? 0);
     },
   };
 }

@@ -10,6 +10,7 @@ import * as bot from './0008_bot';
 import * as notifications from './0009_notifications';
 import * as userCredentials from './0010_user_credentials';
 import * as email from './0011_email';
+import * as directLine from './0012_direct_line';
 
 /**
  * Every migration, keyed by the name recorded in knex_migrations. Keys are applied in sorted order
@@ -27,4 +28,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '0009_notifications': notifications,
   '0010_user_credentials': userCredentials,
   '0011_email': email,
+  '0012_direct_line': directLine,
 };

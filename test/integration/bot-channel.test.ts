@@ -24,8 +24,9 @@ import {
   type DirectLineHandle,
 } from '../../bot/direct-line';
 import { KnexStorage, StorageConflictError } from '../../bot/knex-storage';
-import type { Database } from '../../db/connection';
+import { openDatabase, type Database } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
+import { migrations } from '../../db/migrations';
 import { UnauthorizedError } from '../../services/errors';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases';
 import { eventually } from '../support/eventually';
@@ -668,6 +669,158 @@ describe.each(databaseKinds)('the self-hosted Direct Line on %s', (kind) => {
     for (const body of [{ type: 'conversationUpdate', membersAdded: [{ id: 'x' }] }, { type: 'invoke', name: 'x' }, { text: 'no type' }, { type: 'message', text: 'x'.repeat(10_001) }]) {
       expect((await call(activities, { method: 'POST', token, body })).status).toBe(400);
     }
+  });
+});
+
+describe.each(databaseKinds)('Direct Line transcripts in their own tables on %s', (kind) => {
+  let testDb: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase(kind);
+    db = testDb.db;
+    await migrateToLatest(db);
+  });
+
+  afterAll(async () => {
+    await testDb?.close();
+  });
+
+  const message = (conversationId: string, text: string) => (watermark: number) => ({ type: 'message', id: `${conversationId}|${watermark}`, text }) as Activity;
+  const activityRows = async (conversationId: string): Promise<number> =>
+    Number((await db('directline_activities').where({ conversation_id: conversationId }).count<{ n: string | number }[]>({ n: '*' }))[0]?.n);
+
+  it('starts a conversation once, finds it, and keeps nothing in bot_state', async () => {
+    const transcripts = createDirectLineTranscripts(db);
+    const [user] = await db('users').insert({ username: `tr-${kind}`, display_name: 'Tr User', email: `tr-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
+    expect(await transcripts.start({ id: 'conv-start', chatUserId: `dl_${user!.id}`, caseflowUserId: user!.id })).toEqual({ created: true });
+    expect(await transcripts.start({ id: 'conv-start', chatUserId: 'dl_someone-else', caseflowUserId: null })).toEqual({ created: false });
+    const found = await transcripts.find('conv-start');
+    expect(found).toEqual({ id: 'conv-start', chatUserId: `dl_${user!.id}`, caseflowUserId: user!.id, createdAt: found?.createdAt, watermark: 0 });
+    expect(found?.createdAt).toBe(new Date(found!.createdAt).toISOString());
+    expect(Math.abs(Date.parse(found!.createdAt) - Date.now())).toBeLessThan(60_000);
+    expect(await transcripts.find('no-such-conversation')).toBeUndefined();
+    expect(await transcripts.append('no-such-conversation', message('no-such-conversation', 'lost'))).toBeUndefined();
+    expect(await transcripts.after('no-such-conversation', 0)).toBeUndefined();
+    await transcripts.append('conv-start', message('conv-start', 'hi'));
+    expect(Number((await db('bot_state').where('key', 'like', 'directline-transcript%').count<{ n: string | number }[]>({ n: '*' }))[0]?.n)).toBe(0);
+  });
+
+  it('opens unbound when the token names a user who no longer exists, and unbinds when the user is deleted', async () => {
+    const transcripts = createDirectLineTranscripts(db);
+    expect(await transcripts.start({ id: 'conv-ghost', chatUserId: 'dl_ghost', caseflowUserId: '00000000-0000-4000-8000-000000000000' })).toEqual({ created: true });
+    expect((await transcripts.find('conv-ghost'))?.caseflowUserId).toBeNull();
+
+    const [user] = await db('users').insert({ username: `gone-${kind}`, display_name: 'Gone', email: `gone-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
+    await transcripts.start({ id: 'conv-gone', chatUserId: `dl_${user!.id}`, caseflowUserId: user!.id });
+    await transcripts.append('conv-gone', message('conv-gone', 'before'));
+    await db('users').where({ id: user!.id }).delete();
+    expect(await transcripts.find('conv-gone')).toMatchObject({ chatUserId: `dl_${user!.id}`, caseflowUserId: null, watermark: 1 });
+    expect((await transcripts.after('conv-gone', 0))?.activities.map((a) => a.text)).toEqual(['before']);
+  });
+
+  it('numbers concurrent appends from two processes 1, 2, 3… without gaps, and pages through them in order', async () => {
+    const transcripts = createDirectLineTranscripts(db);
+    // Another process: a connection pool of its own over the same database (PGlite is one connection in this process).
+    const otherDb = kind === 'postgres' ? openDatabase(testDb.target) : db;
+    try {
+      const other = createDirectLineTranscripts(otherDb);
+      await transcripts.start({ id: 'conv-race', chatUserId: 'dl_race', caseflowUserId: null });
+      const appended = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? transcripts : other).append('conv-race', message('conv-race', `m${i}`))),
+      );
+      const watermarks = appended.map((a) => Number(a!.id!.split('|')[1]));
+      expect([...watermarks].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect((await other.find('conv-race'))?.watermark).toBe(40);
+
+      const first = await transcripts.after('conv-race', 0, 15);
+      expect(first?.watermark).toBe(15);
+      expect(first?.activities.map((a) => a.id)).toEqual(Array.from({ length: 15 }, (_, i) => `conv-race|${i + 1}`));
+      const rest = await other.after('conv-race', first!.watermark);
+      expect(rest?.watermark).toBe(40);
+      expect(rest?.activities.map((a) => a.id)).toEqual(Array.from({ length: 25 }, (_, i) => `conv-race|${i + 16}`));
+      // Each stored activity is the one built for its watermark.
+      const byId = new Map(appended.map((a) => [a!.id, a!.text]));
+      expect([...first!.activities, ...rest!.activities].every((a) => byId.get(a.id) === a.text)).toBe(true);
+      expect(await transcripts.after('conv-race', 40)).toEqual({ activities: [], watermark: 40 });
+      expect(await transcripts.after('conv-race', 99)).toEqual({ activities: [], watermark: 40 });
+      expect((await transcripts.after('conv-race', -5, 1))?.activities.map((a) => a.id)).toEqual(['conv-race|1']);
+    } finally {
+      if (otherDb !== db) await otherDb.destroy();
+    }
+  });
+
+  it('prunes the conversations created before the cutoff, with their activities (the retention job)', async () => {
+    const transcripts = createDirectLineTranscripts(db);
+    for (const id of ['conv-old-1', 'conv-old-2', 'conv-new']) {
+      await transcripts.start({ id, chatUserId: `dl_${id}`, caseflowUserId: null });
+      await transcripts.append(id, message(id, 'one'));
+      await transcripts.append(id, message(id, 'two'));
+    }
+    await db('directline_conversations').whereIn('id', ['conv-old-1', 'conv-old-2']).update({ created_at: new Date('2020-01-01T00:00:00Z') });
+    const cutoff = new Date('2021-01-01T00:00:00Z');
+
+    expect(await transcripts.pruneOlderThan(cutoff)).toBe(2);
+    expect(await transcripts.find('conv-old-1')).toBeUndefined();
+    expect(await transcripts.after('conv-old-2', 0)).toBeUndefined();
+    expect(await activityRows('conv-old-1')).toBe(0);
+    expect(await activityRows('conv-old-2')).toBe(0);
+    expect((await transcripts.after('conv-new', 0))?.activities.map((a) => a.text)).toEqual(['one', 'two']);
+    expect(await transcripts.pruneOlderThan(cutoff)).toBe(0);
+  });
+});
+
+describe.each(databaseKinds)('migration 0012_direct_line on %s', (kind) => {
+  let testDb: TestDatabase;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase(kind);
+    await migrateToLatest(testDb.db);
+  });
+
+  afterAll(async () => {
+    await testDb?.close();
+  });
+
+  it('moves the transcripts kept in bot_state into the tables, and back on rollback', async () => {
+    const db = testDb.db;
+    const migration = migrations['0012_direct_line']!;
+    const [user] = await db('users').insert({ username: `mig-${kind}`, display_name: 'Mig', email: `mig-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
+    await migration.down!(db);
+
+    // What the bot_state repository wrote, next to botbuilder's own state.
+    const activity = (conversationId: string, watermark: number, text: string) => ({ type: 'message', id: `${conversationId}|${watermark}`, text, channelData: { n: watermark } });
+    const legacy = [
+      { key: 'directline-transcript/conv-a', document: { chatUserId: `dl_${user!.id}`, caseflowUserId: user!.id, createdAt: '2024-05-01T10:00:00.123Z', watermark: 2 } },
+      { key: 'directline-transcript/conv-a/1', document: activity('conv-a', 1, 'hello') },
+      { key: 'directline-transcript/conv-a/2', document: activity('conv-a', 2, 'You said: hello') },
+      { key: 'directline-transcript/conv-b', document: { chatUserId: 'dl_anon', caseflowUserId: '00000000-0000-4000-8000-000000000000', createdAt: '2024-05-02T10:00:00.000Z', watermark: 0 } },
+      { key: 'directline/conversations/conv-a', document: { dialogState: { x: 1 } } },
+    ];
+    await db('bot_state').insert(legacy.map((row, i) => ({ key: row.key, document: JSON.stringify(row.document), etag: `e${i}` })));
+
+    await migration.up(db);
+    const transcripts = createDirectLineTranscripts(db);
+    expect(await transcripts.find('conv-a')).toEqual({ id: 'conv-a', chatUserId: `dl_${user!.id}`, caseflowUserId: user!.id, createdAt: '2024-05-01T10:00:00.123Z', watermark: 2 });
+    expect(await transcripts.after('conv-a', 0)).toEqual({ activities: [activity('conv-a', 1, 'hello'), activity('conv-a', 2, 'You said: hello')], watermark: 2 });
+    expect(await transcripts.find('conv-b')).toEqual({ id: 'conv-b', chatUserId: 'dl_anon', caseflowUserId: null, createdAt: '2024-05-02T10:00:00.000Z', watermark: 0 });
+    // Moved, not copied: only botbuilder's state stays in bot_state.
+    expect(await db('bot_state').orderBy('key').pluck('key')).toEqual(['directline/conversations/conv-a']);
+    // The counter carries on from the moved watermark.
+    expect((await transcripts.append('conv-a', (watermark) => activity('conv-a', watermark, 'next') as Activity))?.id).toBe('conv-a|3');
+
+    await migration.down!(db);
+    const restored = await db('bot_state').orderBy('key').select<{ key: string; document: unknown }[]>('key', 'document');
+    expect(restored).toEqual([
+      { key: 'directline-transcript/conv-a', document: { chatUserId: `dl_${user!.id}`, caseflowUserId: user!.id, createdAt: '2024-05-01T10:00:00.123Z', watermark: 3 } },
+      { key: 'directline-transcript/conv-a/1', document: activity('conv-a', 1, 'hello') },
+      { key: 'directline-transcript/conv-a/2', document: activity('conv-a', 2, 'You said: hello') },
+      { key: 'directline-transcript/conv-a/3', document: activity('conv-a', 3, 'next') },
+      { key: 'directline-transcript/conv-b', document: { chatUserId: 'dl_anon', caseflowUserId: null, createdAt: '2024-05-02T10:00:00.000Z', watermark: 0 } },
+      { key: 'directline/conversations/conv-a', document: { dialogState: { x: 1 } } },
+    ]);
+    await migration.up(db);
+    expect((await createDirectLineTranscripts(db).find('conv-a'))?.watermark).toBe(3);
   });
 });
 
