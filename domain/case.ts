@@ -34,17 +34,8 @@ export interface CaseOpening {
  * The case as the read model stores it. `version` grows with every decision of the workflow,
  * so a late or retried write of an older snapshot never moves the row backwards.
  */
-export interface CaseSnapshot {
-  readonly caseNumber: string;
+export interface CaseSnapshot extends Omit<CaseOpening, 'openedByUserId'> {
   readonly workflowId: string;
-  readonly requestId: string;
-  readonly title: string;
-  readonly description: string;
-  readonly customer: CustomerRef;
-  readonly channel: Channel;
-  readonly priority: Priority;
-  readonly productId: string | null;
-  readonly subject: string | null;
   readonly status: CaseStatus;
   readonly statusReason: string | null;
   readonly stage: Stage;

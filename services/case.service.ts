@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { CaseOpening, Channel, CustomerRef, Priority } from '../domain/case';
+import type { CaseOpening } from '../domain/case';
 import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
 import type { CustomerRepository } from '../db/repositories/customer.repository';
 import { caseWorkflowId } from '../app/names';
@@ -8,17 +8,8 @@ import type { caseWorkflow } from '../workflows';
 import type { CaseSettings } from '../workflows/case-state';
 import { NotFoundError, ValidationError } from './errors';
 
-export interface OpenCaseRequest {
-  readonly requestId: string;
-  readonly title: string;
-  readonly description: string;
-  readonly customer: CustomerRef;
-  readonly channel: Channel;
-  readonly priority: Priority;
-  readonly productId: string | null;
-  readonly subject: string | null;
-  readonly openedByUserId: string | null;
-}
+/** What a channel sends to open a case: the opening without its number, which is reserved here. */
+export type OpenCaseRequest = Omit<CaseOpening, 'caseNumber'>;
 
 export type OpenCaseResult =
   | { readonly state: 'recorded'; readonly case: CaseRecord }

@@ -1,38 +1,14 @@
 import type { Knex } from 'knex';
 import type { Database } from '../connection';
-import type { CaseSnapshot, CaseStatus, Channel, CustomerRef, Priority, Stage } from '../../domain/case';
+import type { CaseSnapshot, CaseStatus, Channel, Priority, Stage } from '../../domain/case';
 import { formatCaseNumber } from '../../app/names';
 
 /** A row of the `cases` read model as the API returns it. */
-export interface CaseRecord {
+export type CaseRecord = Omit<CaseSnapshot, 'requestId' | 'createdByUserId' | 'openedAt'> & {
   readonly id: string;
-  readonly caseNumber: string;
-  readonly workflowId: string;
-  readonly title: string;
-  readonly description: string;
-  readonly customer: CustomerRef;
-  readonly channel: Channel;
-  readonly priority: Priority;
-  readonly productId: string | null;
-  readonly subject: string | null;
-  readonly status: CaseStatus;
-  readonly statusReason: string | null;
-  readonly stage: Stage;
-  readonly queueId: string | null;
-  readonly ownerUserId: string | null;
-  readonly entitlementId: string | null;
-  readonly isEntitled: boolean;
-  readonly slaPolicyId: string | null;
-  readonly routingRuleId: string | null;
-  readonly slaState: string | null;
-  readonly firstResponseBy: string | null;
-  readonly resolveBy: string | null;
-  readonly firstRespondedAt: string | null;
-  readonly resolvedAt: string | null;
-  readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
-}
+};
 
 interface CaseRow {
   id: string;
