@@ -1,0 +1,9 @@
+/**
+ * Changes to running logic, each behind patched() (README: changing the workflow). When no run
+ * older than a patch remains, switch it to deprecatePatch(), then remove it. Every id here needs a
+ * committed history recorded after it (test/replay).
+ */
+export const PATCHES = {
+  /** The customer hears (email, chat) when an agent takes the case. */
+  customerToldOnAccept: 'customer-told-on-accept',
+} as const;
