@@ -9,7 +9,7 @@ import { close, listen } from '../../app/http';
 import type { Database } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { createUserRepository } from '../../db/repositories/user.repository';
-import { DEMO, seedDemoData } from '../../db/seeds/demo';
+import { DEMO, seedDemoData, type DemoSummary } from '../../db/seeds/demo';
 import { createAuthService, TOKEN_AUDIENCE, TOKEN_ISSUER, type AuthService } from '../../services/auth.service';
 import { UnauthorizedError } from '../../services/errors';
 import { hashPassword, UNUSABLE_PASSWORD_HASH, verifyPassword } from '../../services/password';
@@ -63,12 +63,13 @@ describe.each(databaseKinds)('auth service on %s', (kind) => {
   let database: TestDatabase;
   let db: Database;
   let auth: AuthService;
+  let seeded: DemoSummary;
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
     db = database.db;
     await migrateToLatest(db);
-    await seedDemoData(db);
+    seeded = await seedDemoData(db);
     auth = authServiceFor(db);
   });
 
@@ -76,12 +77,35 @@ describe.each(databaseKinds)('auth service on %s', (kind) => {
     await database?.close();
   });
 
+  /** The names of the queues the actor works, sorted. */
+  async function queueNames(queueIds: readonly string[]): Promise<string[]> {
+    return db('queues').whereIn('id', [...queueIds]).orderBy('name').pluck<string[]>('name');
+  }
+
+  it('signs every demo user in with the demo password, with their role and the queues the seed gives them', async () => {
+    const { goldQueueName: gold, standardQueueName: standard } = DEMO;
+    const expectedQueues: Record<string, string[]> = {
+      [goldAgent]: [gold, standard],
+      [standardAgent]: [standard],
+      [supervisor]: [gold, standard],
+    };
+    expect(seeded.users.map((u) => u.username).sort()).toEqual(Object.values(DEMO.usernames).sort());
+    // One row per user, so a failure names every user who cannot sign in or sits in the wrong queues.
+    const signedIn = [];
+    for (const { username } of seeded.users) {
+      const issued = await auth.issueToken(username, 'demo').catch(() => undefined);
+      const actor = issued ? await auth.verify(issued.accessToken) : undefined;
+      signedIn.push(issued && actor ? { username, role: issued.user.role, displayName: issued.user.displayName, queues: await queueNames(actor.queueIds) } : { username, refused: true });
+    }
+    expect(signedIn).toEqual(seeded.users.map(({ username, role, displayName }) => ({ username, role, displayName, queues: expectedQueues[username] ?? [] })));
+  });
+
   it('gives every demo user the demo password once, and never resets it', async () => {
     const hashes = async () => db('users').orderBy('username').select<{ username: string; password_hash: string | null }[]>('username', 'password_hash');
     const before = await hashes();
     expect(before.map((u) => u.username)).toEqual(expect.arrayContaining(Object.values(DEMO.usernames)));
     for (const { password_hash } of before) expect(password_hash).toMatch(/^scrypt\$/);
-    expect(await verifyPassword('demo', before[0]?.password_hash ?? '')).toBe(true);
+    for (const { username, password_hash } of before) expect({ username, demo: await verifyPassword('demo', password_hash ?? '') }).toEqual({ username, demo: true });
     await seedDemoData(db, { demoPassword: 'another-password' });
     expect(await hashes()).toEqual(before);
   });
@@ -99,7 +123,7 @@ describe.each(databaseKinds)('auth service on %s', (kind) => {
     expect(issued.user.id).toBe(await userId(db, goldAgent));
     const actor = await auth.verify(issued.accessToken);
     expect(actor).toMatchObject({ userId: issued.user.id, role: 'agent', displayName: 'Gina Agent' });
-    expect(actor.queueIds).toHaveLength(2);
+    expect(await queueNames(actor.queueIds)).toEqual([DEMO.goldQueueName, DEMO.standardQueueName]);
   });
 
   it('answers a wrong password and an unknown user alike', async () => {
