@@ -1,9 +1,10 @@
 import type { Database } from '../db/connection';
-import { createCaseActivityRepository, type CaseActivityWrite } from '../db/repositories/case-activity.repository';
+import { createCaseActivityRepository } from '../db/repositories/case-activity.repository';
+import type { CaseActivityItem } from '../domain/case-commands';
 import { createCaseContextRepository } from '../db/repositories/case-context.repository';
 import { failFastOnBadData, invalidInput, isUuid, requireCase } from './support.activities';
 
-export interface RecordCaseActivityInput extends Omit<CaseActivityWrite, 'id'> {
+export interface RecordCaseActivityInput extends Omit<CaseActivityItem, 'id'> {
   readonly caseNumber: string;
   /** Chosen by the workflow (uuid4()), so every retry and every later update names the same row. */
   readonly activityId: string;

@@ -3,11 +3,7 @@ import type { CaseContextRepository, CaseRef } from '../db/repositories/case-con
 
 /** Helpers the activity modules share; this module defines no activity itself. */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
+export { isUuid } from '../domain/ids';
 
 /** Rejects input no retry can fix, before it reaches the database (where it would fail on every attempt). */
 export function invalidInput(message: string): ApplicationFailure {

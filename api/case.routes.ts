@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Actor, Role } from '../domain/actor';
+import { MANAGER_ROLES, OPERATOR_ROLES, ROLES, STAFF_ROLES, type Actor, type Role } from '../domain/actor';
 import type { CustomerRef } from '../domain/case';
 import type { CaseRepository } from '../db/repositories/case.repository';
 import type { Database } from '../db/connection';
@@ -20,10 +20,10 @@ export interface CaseRouteDependencies {
   readonly history: CaseHistoryService;
 }
 
-const STAFF: readonly Role[] = ['agent', 'supervisor', 'admin'];
-const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
+const STAFF = STAFF_ROLES;
+const MANAGERS = MANAGER_ROLES;
 const CUSTOMERS_AND_STAFF: readonly Role[] = ['customer', ...STAFF];
-const READERS: readonly Role[] = ['customer', 'agent', 'supervisor', 'admin', 'operator'];
+const READERS = ROLES;
 
 const caseView = z.record(z.string(), z.unknown()).describe('The case as its workflow sees it: stages and steps, SLA clocks, activities');
 
@@ -187,7 +187,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       path: '/cases/{caseNumber}/history',
       tag: 'Operations',
       summary: "The case's workflow history as a business timeline, with a link to the Temporal Web UI",
-      roles: ['operator', 'supervisor', 'admin'],
+      roles: OPERATOR_ROLES,
       params: caseNumberParams,
       responses: { 200: { description: 'The timeline' } },
       handler: async ({ actor, params }) => {

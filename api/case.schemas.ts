@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES, CHANNELS, PRIORITIES, STAGES } from '../domain/case';
 import { ACTIVITY_TYPES, HOLD_STATUSES, RESOLUTION_TYPES } from '../domain/case-commands';
 import { STEP_IDS } from '../domain/process-flow';
-import { CASE_NUMBER_PATTERN } from '../app/names';
+import { CASE_NUMBER_PATTERN } from '../domain/case-number';
 import { CASE_SORTS } from '../db/repositories/case.repository';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

@@ -1,4 +1,4 @@
-import type { Role } from '../domain/actor';
+import { MANAGER_ROLES, ROLES, STAFF_ROLES, type Role } from '../domain/actor';
 import type { Database } from '../db/connection';
 import { createCaseRepository } from '../db/repositories/case.repository';
 import { createDirectoryRepository } from '../db/repositories/directory.repository';
@@ -40,10 +40,10 @@ export interface RecordRouteDependencies {
   readonly records?: RecordsService;
 }
 
-const STAFF: readonly Role[] = ['agent', 'supervisor', 'admin'];
-const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
+const STAFF = STAFF_ROLES;
+const MANAGERS = MANAGER_ROLES;
 const CUSTOMERS_AND_STAFF: readonly Role[] = ['customer', ...STAFF];
-const READERS: readonly Role[] = ['customer', 'agent', 'supervisor', 'admin', 'operator'];
+const READERS = ROLES;
 
 const notVisible = 'Unknown, or not visible to the caller (the same answer for both)';
 

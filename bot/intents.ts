@@ -1,3 +1,5 @@
+import { normaliseCaseNumber, TYPED_CASE_NUMBER } from '../domain/case-number';
+
 /**
  * The bot's small intent matcher: a pure function from what the user typed to an intent and its
  * entities. Deliberately rule-based (ordered regular expressions over normalised text), so every
@@ -69,13 +71,7 @@ export interface IntentMatch {
 /** Longest text the bot reads; anything longer is refused before matching. */
 export const MAX_TEXT_CHARS = 4_000;
 
-const CASE_NUMBER = /\bCAS[-\s]?(\d{4,7})\b/i;
 const ARTICLE_NUMBER = /\bKA[-\s]?(\d{4,7})\b/i;
-
-export function normaliseCaseNumber(text: string): string | undefined {
-  const match = CASE_NUMBER.exec(text);
-  return match?.[1] ? `CAS-${match[1].padStart(5, '0')}` : undefined;
-}
 
 export function normaliseArticleNumber(text: string): string | undefined {
   const match = ARTICLE_NUMBER.exec(text);
@@ -85,7 +81,7 @@ export function normaliseArticleNumber(text: string): string | undefined {
 /** What is left of `text` once the case number and the leading command words are gone. */
 function rest(text: string, command: RegExp): string | undefined {
   const stripped = text
-    .replace(CASE_NUMBER, '')
+    .replace(TYPED_CASE_NUMBER, '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(command, '')
@@ -167,7 +163,7 @@ export function matchIntent(input: string): IntentMatch {
     const m = /^assign\s+(?:CAS[-\s]?\d+\s+)?(?:to\s+)?(.+?)(?:\s+(?:to\s+)?(CAS[-\s]?\d+))?$/i.exec(text);
     if (m) {
       const caseNumber = normaliseCaseNumber(text);
-      const user = (m[1] ?? '').replace(CASE_NUMBER, '').replace(/^to\s+/i, '').trim();
+      const user = (m[1] ?? '').replace(TYPED_CASE_NUMBER, '').replace(/^to\s+/i, '').trim();
       return { intent: 'assign', entities: defined({ caseNumber, user: user === '' ? undefined : user }) };
     }
   }
@@ -176,7 +172,7 @@ export function matchIntent(input: string): IntentMatch {
   // Agents: queues and taking work.
   if (/^(?:(?:show |list )?(?:my )?queues?|what'?s (?:waiting|in my queues?)|queue counts?)\??$/i.test(text)) return { intent: 'myQueues', entities: {} };
   if (/^(?:(?:take|get|give me|grab|pick(?: up)?)(?: the)? next(?: case)?|next(?: case)?|next one)\b/i.test(text)) return { intent: 'takeNext', entities: {} };
-  if (/^(?:accept|take|pick up|claim)\b/i.test(text) && CASE_NUMBER.test(text)) return withCase('accept', text);
+  if (/^(?:accept|take|pick up|claim)\b/i.test(text) && TYPED_CASE_NUMBER.test(text)) return withCase('accept', text);
   if (/^(?:show|open|view|details?(?: of)?|card(?: for)?)\s+(?:case\s+)?CAS[-\s]?\d+/i.test(text)) return withCase('showCase', text);
   if (/^(?:complete|tick|check|mark|done)(?: the)?(?: step)?\b.*\b(?:customer|confirm(?:ed)?|identity)\b|^confirm(?:ed)?(?: the)? customer\b|^customer confirmed$/i.test(text)) {
     return withCase('completeStep', text, { step: 'customer_confirmed' });
@@ -186,7 +182,7 @@ export function matchIntent(input: string): IntentMatch {
   {
     const m = /^set\s+(product|subject|category)\s*(?:to\s+)?(?:CAS[-\s]?\d+\s*)?[:=]?\s*(.+)$/i.exec(text);
     if (m?.[1] && m[2]) {
-      const value = m[2].replace(CASE_NUMBER, '').trim();
+      const value = m[2].replace(TYPED_CASE_NUMBER, '').trim();
       return withCase('setDetails', text, m[1].toLowerCase() === 'product' ? { product: value } : { subject: value });
     }
   }
@@ -224,7 +220,7 @@ export function matchIntent(input: string): IntentMatch {
   {
     const m = /^(transfer|move|route|dispatch|send)\b(?:\s+(?:case\s+)?CAS[-\s]?\d+)?\s+to\s+(?:the\s+)?(.+?)(?:\s+queue)?$/i.exec(text);
     if (m?.[1] && m[2] && !ARTICLE_NUMBER.test(text)) {
-      const queue = m[2].replace(CASE_NUMBER, '').replace(/\s+queue$/i, '').trim();
+      const queue = m[2].replace(TYPED_CASE_NUMBER, '').replace(/\s+queue$/i, '').trim();
       return withCase(/^dispatch$/i.test(m[1]) ? 'dispatch' : 'transfer', text, { queue });
     }
   }
@@ -244,10 +240,10 @@ export function matchIntent(input: string): IntentMatch {
   if (/^(?:add|more)\s+(?:info(?:rmation)?|details?|a note|note|comment)\b|^(?:update|note)\s+(?:to\s+)?CAS/i.test(text)) {
     return withCase('addInfo', text, defined({ text: rest(text, /^(?:add|more|update|note)(?:\s+(?:info(?:rmation)?|details?|a note|note|comment))?(?:\s+(?:to|on|for))?(?:\s+(?:my\s+)?case)?/i) }));
   }
-  if (CASE_NUMBER.test(text) && /\b(?:status|state|progress|update|how is|how'?s|what'?s|where is|any news|check|show)\b|^CAS[-\s]?\d+\??$/i.test(text)) {
+  if (TYPED_CASE_NUMBER.test(text) && /\b(?:status|state|progress|update|how is|how'?s|what'?s|where is|any news|check|show)\b|^CAS[-\s]?\d+\??$/i.test(text)) {
     return withCase('status', text);
   }
-  if (CASE_NUMBER.test(text) && /^(?:accept)\b/i.test(text)) return withCase('accept', text);
+  if (TYPED_CASE_NUMBER.test(text) && /^(?:accept)\b/i.test(text)) return withCase('accept', text);
 
   // Opening a case.
   if (/^(?:new|open|create|raise|log|file|start|submit)\s+(?:a\s+)?(?:new\s+)?(?:case|ticket|request|support request|issue)\b|^i (?:have|got|need|'?ve got) (?:a |an )?(?:problem|issue|question|help)|^(?:report|contact support|i need help|need help|help me|support)\b/i.test(text)) {
@@ -257,7 +253,7 @@ export function matchIntent(input: string): IntentMatch {
   }
   if (PROBLEM.test(text) && text.split(' ').length >= 2) return { intent: 'openCase', entities: { text } };
   if (/^(?:status|my case|how is my case|any news)\??$/i.test(text)) return { intent: 'status', entities: {} };
-  if (CASE_NUMBER.test(text)) return withCase('status', text);
+  if (TYPED_CASE_NUMBER.test(text)) return withCase('status', text);
 
   return { intent: 'none', entities: {} };
 }

@@ -13,11 +13,21 @@ export interface Actor {
   readonly accountId: string | null;
 }
 
-export function isStaff(actor: Actor): boolean {
-  return actor.role === 'agent' || actor.role === 'supervisor' || actor.role === 'admin';
+/** The roles that work cases: they can own one, and be assigned one. */
+export const STAFF_ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
+/** Supervisors and administrators may assign and yank (DOMAIN.md: Assign, Yank). */
+export const MANAGER_ROLES: readonly Role[] = ['supervisor', 'admin'];
+/** Those who inspect a case's workflow history. */
+export const OPERATOR_ROLES: readonly Role[] = ['operator', 'supervisor', 'admin'];
+
+export function isStaffRole(role: string): boolean {
+  return (STAFF_ROLES as readonly string[]).includes(role);
 }
 
-/** Supervisors and administrators may assign and yank (DOMAIN.md: Assign, Yank). */
+export function isStaff(actor: Actor): boolean {
+  return isStaffRole(actor.role);
+}
+
 export function isManager(actor: Actor): boolean {
-  return actor.role === 'supervisor' || actor.role === 'admin';
+  return MANAGER_ROLES.includes(actor.role);
 }

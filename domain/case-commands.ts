@@ -6,6 +6,21 @@ import type { StepId } from './process-flow';
 export const ACTIVITY_TYPES = ['phone_call', 'email', 'task', 'appointment', 'note'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
+/** An activity logged on a case; the workflow chooses its id, so every write of it is keyed. */
+export interface CaseActivityItem {
+  readonly id: string;
+  readonly type: ActivityType;
+  readonly subject: string;
+  readonly body: string;
+  readonly direction: 'inbound' | 'outbound' | null;
+  readonly state: 'open' | 'closed';
+  readonly minutesSpent: number;
+  readonly dueAt: string | null;
+  readonly createdAt: string;
+  readonly closedAt: string | null;
+  readonly createdByUserId: string | null;
+}
+
 export const RESOLUTION_TYPES = ['problem_solved', 'information_provided', 'workaround'] as const;
 export type ResolutionType = (typeof RESOLUTION_TYPES)[number];
 

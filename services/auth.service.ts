@@ -4,6 +4,7 @@ import type { UserRepository } from '../db/repositories/user.repository';
 import { ROLES, type Actor, type Role } from '../domain/actor';
 import { UnauthorizedError } from './errors';
 import { UNUSABLE_PASSWORD_HASH, verifyPassword } from './password';
+import { isUuid } from '../domain/ids';
 
 /** Who issues the API's bearer tokens and who they are for: a token of another system is refused. */
 export const TOKEN_ISSUER = 'caseflow';
@@ -17,7 +18,6 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 /** One message for an unknown user, a wrong password and a disabled account: none is revealed. */
 const BAD_CREDENTIALS = 'wrong username or password';
 const SIGN_IN_AGAIN = 'sign in again (POST /auth/token)';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AuthServiceDependencies {
   readonly users: UserRepository;
@@ -92,7 +92,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
         });
         const role = payload['role'];
-        if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+        if (typeof payload.sub !== 'string' || !isUuid(payload.sub) || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
           throw new UnauthorizedError(`the bearer token's claims are not valid: ${SIGN_IN_AGAIN}`);
         }
         subject = payload.sub;

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Actor } from '../domain/actor';
+import { isStaffRole, type Actor } from '../domain/actor';
 import type * as Commands from '../domain/case-commands';
 import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
 import type { Database } from '../db/connection';
@@ -8,6 +8,7 @@ import type { CaseView } from '../workflows/case-state';
 import * as messages from '../workflows/messages';
 import { caseScopeFor } from './case-scope';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { isUuid } from '../domain/ids';
 
 /** Each action a channel may ask of a case, with what it carries besides the actor. */
 export interface CaseActionPayloads {
@@ -94,7 +95,7 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
       const userId = text('userId');
       const user = isUuid(userId) ? await deps.db('users').where({ id: userId }).first<{ role: string } | undefined>('role') : undefined;
       if (!user) throw new ValidationError(`no user with id ${userId}`, 'userId');
-      if (!['agent', 'supervisor', 'admin'].includes(user.role)) throw new ValidationError('cases can only be assigned to agents, supervisors or administrators', 'userId');
+      if (!isStaffRole(user.role)) throw new ValidationError('cases can only be assigned to agents, supervisors or administrators', 'userId');
     }
     if (action === 'linkArticle') {
       const articleId = text('articleId');
@@ -164,6 +165,3 @@ function translate(error: unknown, caseNumber: string): Error {
   return error instanceof Error ? error : new Error('unexpected failure');
 }
 
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

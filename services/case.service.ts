@@ -3,7 +3,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import type { CaseOpening } from '../domain/case';
 import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
 import type { CustomerRepository } from '../db/repositories/customer.repository';
-import { caseWorkflowId } from '../app/names';
+import { caseWorkflowId } from '../domain/case-number';
 import type { caseWorkflow } from '../workflows';
 import type { CaseSettings } from '../workflows/case-state';
 import { NotFoundError, ValidationError } from './errors';

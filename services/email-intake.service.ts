@@ -7,6 +7,7 @@ import type { Actor } from '../domain/actor';
 import type { CaseService } from './case.service';
 import type { CaseWorkService } from './case-work.service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { caseNumbersIn, withoutCaseNumberTags } from '../domain/case-number';
 
 /**
  * Case creation rules for email (DOMAIN.md "The case's life", 1): who sent the message (a contact,
@@ -86,7 +87,6 @@ interface AttachmentPlan {
   readonly skipped: readonly { filename: string; size: number; why: string }[];
 }
 
-const CASE_NUMBER_IN_TEXT = /\bCAS-\d{5,}\b/g;
 
 export function createEmailIntakeService(deps: EmailIntakeDependencies) {
   const rules: EmailIntakeRules = { ...DEFAULT_EMAIL_INTAKE_RULES, ...deps.rules };
@@ -135,7 +135,7 @@ export function createEmailIntakeService(deps: EmailIntakeDependencies) {
 
   /** Cases the message names (subject first, then the messages it answers) that belong to this customer. */
   async function referencedCases(mail: ParsedMail, sender: Sender): Promise<CaseCandidate[]> {
-    const numbers = [...new Set((mail.subject ?? '').toUpperCase().match(CASE_NUMBER_IN_TEXT) ?? [])];
+    const numbers = caseNumbersIn(mail.subject ?? '');
     const references = [...new Set([mail.inReplyTo, ...(Array.isArray(mail.references) ? mail.references : [mail.references])].filter((r): r is string => typeof r === 'string' && r !== ''))];
     if (references.length > 0) {
       const threaded = await db('email_messages').whereIn('message_id', references).whereNotNull('case_number').pluck<string[]>('case_number');
@@ -359,7 +359,7 @@ export function splitName(displayName: string, address: string): { first: string
 
 /** The subject without reply prefixes and case tags; "(no subject)" when nothing is left. */
 export function caseTitle(subject: string | undefined): string {
-  let title = (subject ?? '').replace(/\[\s*CAS-\d{5,}\s*\]/gi, ' ').replace(/\s+/g, ' ').trim();
+  let title = withoutCaseNumberTags(subject ?? '').replace(/\s+/g, ' ').trim();
   for (let previous = ''; previous !== title; ) {
     previous = title;
     title = title.replace(/^(re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*/i, '').trim();

@@ -10,6 +10,7 @@ import { isUniqueViolation, type RoutingRuleRecord, type RoutingRuleRepository, 
 import type { SlaKpiInstanceRecord, SlaPolicyRecord, SlaPolicyRepository } from '../db/repositories/sla-policy.repository';
 import { caseScopeFor } from './case-scope';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { isUuid } from '../domain/ids';
 
 /**
  * The service's reference records (DOMAIN.md, "Records"): customers, entitlements, queues, SLA
@@ -74,7 +75,6 @@ export type RoutingRuleChanges = Partial<RoutingRuleInput>;
 
 /** An account's contacts and entitlements are short lists: shown whole on the account. */
 const ACCOUNT_ENTITLEMENTS_SHOWN = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A JSON-pointer segment (RFC 6901) for a key typed by the caller. */
 const pointerSegment = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -142,7 +142,7 @@ export function createRecordsService(deps: RecordsServiceDependencies) {
     }
     const conditions = validateRoutingConditions(input);
     const productIds = conditions.productId ?? [];
-    const malformed = productIds.findIndex((id) => !UUID.test(id));
+    const malformed = productIds.findIndex((id) => !isUuid(id));
     if (malformed >= 0) throw new ValidationError('must be a product id (a UUID)', `conditions/productId/${malformed}`);
     const known = await directory.existingProductIds(productIds);
     const unknown = productIds.findIndex((id) => !known.has(id));

@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '../domain/business-calendar';
 import type { CaseOpening, CaseSnapshot, CaseStatus, Priority, Stage } from '../domain/case';
-import type { ActivityType, ResolutionType } from '../domain/case-commands';
+import type { CaseActivityItem, ResolutionType } from '../domain/case-commands';
 import type { CaseContext, CustomerFacts, SlaKpiName, SlaKpiTarget } from '../domain/case-context';
 import type { CaseAccessFacts } from '../domain/case-permissions';
 import { chooseEntitlement, type EntitlementDecision } from '../domain/entitlement';
@@ -31,19 +31,7 @@ export const DEFAULT_CASE_SETTINGS: CaseSettings = {
   continueAsNewAfterEvents: 5_000,
 };
 
-export interface CaseActivityItem {
-  readonly id: string;
-  readonly type: ActivityType;
-  readonly subject: string;
-  readonly body: string;
-  readonly direction: 'inbound' | 'outbound' | null;
-  readonly state: 'open' | 'closed';
-  readonly minutesSpent: number;
-  readonly dueAt: string | null;
-  readonly createdAt: string;
-  readonly closedAt: string | null;
-  readonly createdByUserId: string | null;
-}
+export type { CaseActivityItem };
 
 export interface SlaPlan {
   readonly policyId: string;

@@ -1,7 +1,8 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 import type { ArticleHit } from '../../db/repositories/knowledge.repository';
 import type { CaseView } from '../../workflows/case-state';
-import { normaliseArticleNumber, normaliseCaseNumber, type IntentMatch } from '../intents';
+import { normaliseCaseNumber } from '../../domain/case-number';
+import { normaliseArticleNumber, type IntentMatch } from '../intents';
 
 /**
  * Adaptive Cards (schema 1.3, what Web Chat and Teams render) the bot sends. Every Action.Submit

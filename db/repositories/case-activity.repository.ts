@@ -1,22 +1,5 @@
+import type { CaseActivityItem } from '../../domain/case-commands';
 import type { Database } from '../connection';
-
-export const CASE_ACTIVITY_TYPES = ['phone_call', 'email', 'task', 'appointment', 'note'] as const;
-export type CaseActivityType = (typeof CASE_ACTIVITY_TYPES)[number];
-
-/** An activity logged on a case; the workflow chose its id, so every write of it is keyed. */
-export interface CaseActivityWrite {
-  readonly id: string;
-  readonly type: CaseActivityType;
-  readonly subject: string;
-  readonly body: string;
-  readonly direction: 'inbound' | 'outbound' | null;
-  readonly state: 'open' | 'closed';
-  readonly minutesSpent: number;
-  readonly dueAt: string | null;
-  readonly closedAt: string | null;
-  readonly createdByUserId: string | null;
-  readonly createdAt: string;
-}
 
 export interface ResolutionActivityWrite {
   readonly id: string;
@@ -36,7 +19,7 @@ export function createCaseActivityRepository(db: Database) {
      * A closed activity is never reopened by a late or repeated "open" write, and an id that
      * belongs to another case is left alone. Returns whether a row was written.
      */
-    async upsert(caseId: string, activity: CaseActivityWrite): Promise<boolean> {
+    async upsert(caseId: string, activity: CaseActivityItem): Promise<boolean> {
       const written = await db('activities')
         .insert({
           id: activity.id,

@@ -1,12 +1,11 @@
 import type { Database } from '../connection';
+import { createEntitlementRepository } from './entitlement.repository';
 import type { CaseStatus, Channel, CustomerRef, Priority } from '../../domain/case';
 import type { CustomerTier } from '../../domain/customer';
 import { validateBusinessCalendar } from '../../domain/business-calendar';
 import type {
-  AllocationType,
   CaseContext,
   CustomerFacts,
-  EntitlementStatus,
   EntitlementTerms,
   RoutingConditions,
   RoutingRule,
@@ -22,18 +21,6 @@ export interface CaseRef {
   readonly channel: Channel;
   readonly contactId: string | null;
   readonly accountId: string | null;
-}
-
-interface EntitlementRow {
-  id: string;
-  name: string;
-  allocation_type: AllocationType;
-  remaining_terms: string;
-  start_date: string;
-  end_date: string;
-  status: EntitlementStatus;
-  sla_policy_id: string | null;
-  is_default: boolean;
 }
 
 interface PolicyRow {
@@ -86,47 +73,18 @@ export function createCaseContextRepository(db: Database) {
   }
 
   async function findEntitlements(facts: CustomerFacts): Promise<EntitlementTerms[]> {
-    const rows = await db('entitlements')
-      .where((q) => {
-        if (facts.contactId) q.orWhere('customer_contact_id', facts.contactId);
-        if (facts.accountId) q.orWhere('customer_account_id', facts.accountId);
-      })
-      // The contact's own contract first (the more specific), then by period; id breaks ties.
-      .orderByRaw('(customer_contact_id is null), start_date, id')
-      .select<EntitlementRow[]>(
-        'id',
-        'name',
-        'allocation_type',
-        'remaining_terms',
-        // pg hands a `date` back as a Date at local midnight; text in SQL sidesteps the time zone.
-        db.raw(`to_char(start_date, 'YYYY-MM-DD') as start_date`),
-        db.raw(`to_char(end_date, 'YYYY-MM-DD') as end_date`),
-        'status',
-        'sla_policy_id',
-        'is_default',
-      );
-    if (rows.length === 0) return [];
-    const channels = await db('entitlement_channels')
-      .whereIn(
-        'entitlement_id',
-        rows.map((r) => r.id),
-      )
-      .orderBy(['entitlement_id', 'channel'])
-      .select<{ entitlement_id: string; channel: Channel; remaining_terms: string | null }[]>('entitlement_id', 'channel', 'remaining_terms');
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      allocationType: row.allocation_type,
-      // numeric arrives as a string (exact decimal); the terms are small enough for a double.
-      remainingTerms: Number(row.remaining_terms),
-      startDate: row.start_date,
-      endDate: row.end_date,
-      status: row.status,
-      slaPolicyId: row.sla_policy_id,
-      isDefault: row.is_default,
-      channels: channels
-        .filter((c) => c.entitlement_id === row.id)
-        .map((c) => ({ channel: c.channel, remainingTerms: c.remaining_terms === null ? null : Number(c.remaining_terms) })),
+    const records = await createEntitlementRepository(db).forCustomer(facts.contactId, facts.accountId);
+    return records.map((record) => ({
+      id: record.id,
+      name: record.name,
+      allocationType: record.allocationType,
+      remainingTerms: record.remainingTerms,
+      startDate: record.startDate,
+      endDate: record.endDate,
+      status: record.status,
+      slaPolicyId: record.slaPolicyId,
+      isDefault: record.isDefault,
+      channels: record.channels.map((c) => ({ channel: c.channel as Channel, remainingTerms: c.remainingTerms })),
     }));
   }
 

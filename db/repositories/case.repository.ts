@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../connection';
 import type { CaseSnapshot, CaseStatus, Channel, Priority, Stage } from '../../domain/case';
-import { formatCaseNumber } from '../../app/names';
+import { formatCaseNumber } from '../../domain/case-number';
 
 /** A row of the `cases` read model as the API returns it. */
 export type CaseRecord = Omit<CaseSnapshot, 'requestId' | 'createdByUserId' | 'openedAt'> & {

@@ -116,6 +116,21 @@ export function createEntitlementRepository(db: Database) {
   }
 
   return {
+    /**
+     * The entitlements a case of this customer may draw on, any status: the contact's own first
+     * (the more specific), then its account's; by start date, id breaking ties.
+     */
+    async forCustomer(contactId: string | null, accountId: string | null): Promise<EntitlementRecord[]> {
+      const rows = await entitlements()
+        .where((q) => {
+          q.whereRaw('false');
+          if (contactId) q.orWhere('customer_contact_id', contactId);
+          if (accountId) q.orWhere('customer_account_id', accountId);
+        })
+        .orderByRaw('(customer_contact_id is null), start_date, id');
+      return withChannels(rows);
+    },
+
     /** Entitlements of `owners`, active first, then the latest ending first. */
     async list(owners: EntitlementOwners, limit: number, offset: number): Promise<{ items: EntitlementRecord[]; total: number }> {
       const query = entitlements();

@@ -1,4 +1,5 @@
 import type { Database } from '../connection';
+import { isUuid } from '../../domain/ids';
 
 export const ARTICLE_STATUSES = ['draft', 'published'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
@@ -80,7 +81,6 @@ const MAX_TEXT_CHARS = 1_000;
 /** At most this many distinct words make up the "any word" query. */
 const MAX_ANY_WORDS = 64;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const HEADLINE_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MinWords=5, MaxWords=20';
 
@@ -159,7 +159,7 @@ export function createKnowledgeRepository(db: Database) {
     const exactNumber = ARTICLE_NUMBER_PATTERN.test(text) ? text.toUpperCase() : null;
     const anyWords = anyWordQuery(text);
     if (exactNumber === null && anyWords === '') return null;
-    if (filter.productId !== undefined && filter.productId !== null && !UUID_PATTERN.test(filter.productId)) return null;
+    if (filter.productId !== undefined && filter.productId !== null && !isUuid(filter.productId)) return null;
 
     const conditions: string[] = [];
     const filterBindings: string[] = [];
@@ -237,14 +237,14 @@ export function createKnowledgeRepository(db: Database) {
     },
 
     async findById(id: string): Promise<KnowledgeArticle | undefined> {
-      if (!UUID_PATTERN.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await db('knowledge_articles').where({ id }).first<ArticleRow | undefined>(ARTICLE_COLUMNS);
       return row && toArticle(row);
     },
 
     /** Counts one more read of the article; returns its new view count (undefined: no such article). */
     async incrementViews(id: string): Promise<number | undefined> {
-      if (!UUID_PATTERN.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const rows = await db('knowledge_articles').where({ id }).increment('views', 1).returning<{ views: number }[]>('views');
       const row = rows[0];
       return row === undefined ? undefined : Number(row.views);

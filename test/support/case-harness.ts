@@ -4,7 +4,7 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities, type CaseActivities } from '../../activities';
-import { caseWorkflowId } from '../../app/names';
+import { caseWorkflowId } from '../../domain/case-number';
 import { createCaseRepository } from '../../db/repositories/case.repository';
 import { migrateToLatest } from '../../db/migrate';
 import { DEMO, seedDemoData } from '../../db/seeds/demo';
