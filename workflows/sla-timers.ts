@@ -89,6 +89,7 @@ function surveySettled(s: CaseState): boolean {
 export function nextInstant(s: CaseState): string | null {
   const instants = s.kpis.map(nextWakeUp);
   if (s.survey && !s.survey.answeredAt && !s.survey.expired) instants.push(s.survey.expiresAt);
-  if (s.closesAt) instants.push(s.closesAt);
+  // Closing waits for the survey (answered or expired): its instant counts only once that is settled.
+  if (s.closesAt && surveySettled(s)) instants.push(s.closesAt);
   return instants.filter((i): i is string => i !== null).sort()[0] ?? null;
 }

@@ -282,6 +282,23 @@ describe('resolution, entitlement and survey', () => {
     await expect(handle.executeUpdate(messages.reopenCaseUpdate, { args: [{ actor: alice, reason: 'again' }] })).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 
+  it('with a reopen window shorter than the survey, stays resolved until the survey is answered, then closes', async () => {
+    const handle = await harness.openCase({}, { reopenWindowMinutes: 10, surveyResponseMinutes: 60 });
+    await opened(handle);
+    await workToResolveStage(handle, gina);
+    const resolved = await handle.executeUpdate(messages.resolveCaseUpdate, { args: [{ actor: gina, resolutionText: 'Reseated the toner', resolutionType: 'problem_solved' }] });
+    const resolvedAt = Date.parse(resolved.resolution!.resolvedAt);
+    // The window has passed, the survey still waits: the case answers, resolved, and keeps waiting.
+    await env.sleep(resolvedAt + 20 * MINUTE - (await env.currentTimeMs()));
+    const waiting = await handle.query(messages.getCaseStateQuery);
+    expect(waiting.status).toBe('resolved');
+    expect(waiting.survey).toMatchObject({ answeredAt: null, expired: false });
+    await handle.executeUpdate(messages.answerSurveyUpdate, { args: [{ actor: alice, rating: 4, comment: '' }] });
+    const result = await handle.result();
+    expect(result.status).toBe('closed');
+    expect(result.survey?.rating).toBe(4);
+  });
+
   it('cancels without consuming the entitlement', async () => {
     const before = await goldRemaining();
     const handle = await harness.openCase({}, { reopenWindowMinutes: 10 });
