@@ -74,6 +74,16 @@ async function chat(name: string, options: { signedInAs?: string; storage?: Knex
   };
 }
 
+/** The stored answers to the case's surveys (survey_responses), as the records keep them. */
+async function surveyResponsesOf(caseNumber: string): Promise<{ rating: number; comment: string }[]> {
+  const rows = await harness.database.db('survey_responses as r')
+    .join('surveys as s', 's.id', 'r.survey_id')
+    .join('cases as c', 'c.id', 's.case_id')
+    .where('c.case_number', caseNumber)
+    .select<{ rating: number | string; comment: string }[]>('r.rating', 'r.comment');
+  return rows.map((r) => ({ rating: Number(r.rating), comment: r.comment }));
+}
+
 async function remainingGoldTerms(): Promise<number> {
   const row = await harness.database.db('entitlements').where({ id: DEMO.goldEntitlementId }).first<{ remaining_terms: string }>('remaining_terms');
   return Number(row.remaining_terms);
@@ -124,8 +134,6 @@ describe('the caseflow bot', () => {
     expect(replyText(replies)).toContain(`I can't find ${caseNumber}`);
     replies = await bob.say({ type: ActivityTypes.Message, value: { action: 'cancelCase', caseNumber } });
     expect(replyText(replies)).toContain(`I can't find ${caseNumber}`);
-    replies = await bob.say({ type: ActivityTypes.Message, value: { action: 'answerSurvey', caseNumber, rating: '9' } });
-    expect(replyText(replies)).toContain('Nothing was changed');
     replies = await bob.say({ type: ActivityTypes.Message, value: { action: 'dropTables', caseNumber } });
     expect(replyText(replies)).toContain("I don't know that button");
     expect((await services.caseRecords.findByCaseNumber(caseNumber))?.status).toBe('active');
@@ -163,14 +171,36 @@ describe('the caseflow bot', () => {
     expect((await services.caseRecords.findByCaseNumber(caseNumber))?.status).toBe('resolved');
   });
 
-  it('lets the customer answer the survey card', async () => {
+  it('records a well-formed survey answer from nobody but the case\'s customer: not another customer, not the agent', async () => {
+    // The case is resolved and its survey is out, waiting for an answer: a valid rating would be taken.
+    const alice = await actorOf('alice');
+    const view = await eventually(() => services.caseWork.getState(caseNumber, alice), (v) => v.survey !== null);
+    expect(view.survey).toMatchObject({ answeredAt: null, expired: false });
+    expect(await surveyResponsesOf(caseNumber)).toEqual([]);
+
+    // Another customer presses a survey card carrying alice's case number: to bob the case does not exist.
+    const bob = await chat('bob-survey', { signedInAs: 'bob' });
+    let replies = await bob.say({ type: ActivityTypes.Message, value: { action: 'answerSurvey', caseNumber, rating: '1', comment: 'forged by bob' } });
+    expect(await surveyResponsesOf(caseNumber)).toEqual([]);
+    expect(replyText(replies)).toBe(`I can't find ${caseNumber}. Type "my cases" to see the cases you can open.`);
+
+    // The agent who resolved it may see the case, but the survey is the customer's to answer.
+    const gina = await chat('gina-survey', { signedInAs: 'gina' });
+    replies = await gina.say({ type: ActivityTypes.Message, value: { action: 'answerSurvey', caseNumber, rating: '1', comment: 'forged by gina' } });
+    expect(await surveyResponsesOf(caseNumber)).toEqual([]);
+    expect(replyText(replies)).toContain(`You can't do that on ${caseNumber}: only the customer may answer the survey`);
+    expect((await services.caseWork.getState(caseNumber, alice)).survey?.answeredAt).toBeNull();
+  });
+
+  it('lets the customer answer the survey card, and stores her rating', async () => {
     const alice = await chat('alice-survey', { signedInAs: 'alice' });
-    const aliceActor = await services.users.findActor(await userIdOf('alice'));
-    if (!aliceActor) throw new Error('no alice');
-    const view = await eventually(() => services.caseWork.getState(caseNumber, aliceActor), (v) => v.survey !== null);
-    expect(view.survey).not.toBeNull();
     const replies = await alice.say({ type: ActivityTypes.Message, value: { action: 'answerSurvey', caseNumber, rating: '5', comment: 'quick' } });
-    expect(replyText(replies)).toContain('5/5');
+    // The Update returns once its writes are recorded: the answer is stored by now.
+    expect(await surveyResponsesOf(caseNumber)).toEqual([{ rating: 5, comment: 'quick' }]);
+    expect(replyText(replies)).toBe(`Thank you! Your rating of 5/5 for ${caseNumber} is recorded.`);
+    const view = await services.caseWork.getState(caseNumber, await actorOf('alice'));
+    expect(view.survey).toMatchObject({ rating: 5 });
+    expect(view.survey?.answeredAt).not.toBeNull();
   });
 
   it('answers garbage, empty, huge input and attachments with help, never silence', async () => {

@@ -1,64 +1,67 @@
-import { createBotDelivery } from '../../bot/proactive';
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ActivityHandler, type Activity, ConversationState, type StoreItem, TestAdapter } from 'botbuilder';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type Activity, ConversationState, type StoreItem, TestAdapter } from 'botbuilder';
 import pino from 'pino';
-import type { Next, Request, Response, Server } from 'restify';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApiServer } from '../../api/server';
-import { close, listen } from '../../app/http';
-import { createBotAdapter, registerBotRoute, signedInUserIdOf, TURN_ERROR_MESSAGE, type BotAdapter, type BotMode } from '../../bot/adapter';
-import {
-  createConversationReferenceMiddleware,
-  createConversationReferenceRepository,
-  defaultServiceUrlAllowList,
-  isAllowedServiceUrl,
-} from '../../bot/conversation-references';
-import {
-  createDirectLineTranscripts,
-  directLineConnectorCredentials,
-  DirectLineTokens,
-  registerDirectLine,
-  usesChannelAuthorization,
-  type DirectLineHandle,
-} from '../../bot/direct-line';
+import { createBotAdapter, TURN_ERROR_MESSAGE } from '../../bot/adapter';
+import { createConversationReferenceRepository, defaultServiceUrlAllowList, isAllowedServiceUrl } from '../../bot/conversation-references';
+import { createDirectLineTranscripts, DirectLineTokens, usesChannelAuthorization } from '../../bot/direct-line';
 import { KnexStorage, StorageConflictError } from '../../bot/knex-storage';
 import { openDatabase, type Database } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { migrations } from '../../db/migrations';
-import { UnauthorizedError } from '../../services/errors';
+import { bundleCaseWorkflows } from '../support/case-harness';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases';
 import { eventually } from '../support/eventually';
+import { startApp, type RunningApp } from '../support/http-app';
+import { startLocalTemporal } from '../support/temporal';
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-const SECRET = 'direct-line-test-secret-of-at-least-32-characters';
-const WELCOME = 'Welcome to caseflow support';
+/** How the caseflow bot greets a visitor it does not know, and how it answers "hello" and "help". */
+const ANONYMOUS_WELCOME = /^Welcome to caseflow support!\n\nI don't know who you are yet/;
+const ANONYMOUS_HELLO = /^Hello!\n\nI don't know who you are yet/;
+const CUSTOMER_HELP = /You can type:\n\n- \*\*new case\*\*/;
+/** What must never reach a user: stack frames, file names, SQL and the database's own words. */
+const NO_INTERNALS = /Error:|\bat [\w.<>]+ \(|\.ts:\d+|\.js:\d+|node_modules|stack|relation|bot_state|select |insert /i;
 
-/** Test-only bot: greets on conversationUpdate, echoes messages, and fails on "fail". */
-class EchoBot extends ActivityHandler {
-  readonly seen: { text: string | undefined; signedInUserId: string | undefined; channelId: string }[] = [];
-
-  constructor() {
-    super();
-    this.onMembersAdded(async (context, next) => {
-      for (const member of context.activity.membersAdded ?? []) {
-        if (member.id !== context.activity.recipient.id) await context.sendActivity(WELCOME);
-      }
-      await next();
-    });
-    this.onMessage(async (context, next) => {
-      this.seen.push({ text: context.activity.text, signedInUserId: signedInUserIdOf(context), channelId: context.activity.channelId });
-      if (context.activity.text === 'fail') throw new Error('boom in /srv/caseflow/secret-module.ts:42');
-      await context.sendActivity(`You said: ${context.activity.text}`);
-      await next();
-    });
-  }
+/**
+ * One real Temporal dev server and workflow bundle for the file's apps (each app has a namespace,
+ * a database and a worker of its own), started by the first suite that needs one.
+ */
+let temporal: Promise<{ env: TestWorkflowEnvironment; bundle: { code: string } }> | undefined;
+function sharedTemporal(): Promise<{ env: TestWorkflowEnvironment; bundle: { code: string } }> {
+  temporal ??= Promise.all([startLocalTemporal(), bundleCaseWorkflows()]).then(([env, bundle]) => ({ env, bundle }));
+  return temporal;
 }
 
-function address(server: HttpServer | Server['server']): string {
-  const { port } = server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+afterAll(async () => {
+  if (temporal) await (await temporal).env.teardown();
+});
+
+/**
+ * The app's HTTP server exactly as `npm start` and the server process start it (app/serve.ts through
+ * test/support/http-app.ts): the API's authenticator and rate limiter, the caseflow bot with its
+ * state in the database at /api/messages, the self-hosted Direct Line and its connector, and the
+ * proactive delivery loop, over a real Temporal server and a seeded database.
+ */
+async function startRealApp(kind: 'postgres' | 'pglite', env: Record<string, string> = {}): Promise<RunningApp> {
+  const { env: temporalEnv, bundle } = await sharedTemporal();
+  return startApp(temporalEnv, kind, bundle, env);
+}
+
+/**
+ * While `work` runs, the bot's state table is gone, as when the database fails in the middle of a
+ * turn: a real failure of the real bot, whose error (SQL naming the table) must not reach the user.
+ */
+async function withBotStateUnavailable(db: Database, work: () => Promise<void>): Promise<void> {
+  await db.schema.renameTable('bot_state', 'bot_state_unavailable');
+  try {
+    await work();
+  } finally {
+    await db.schema.renameTable('bot_state_unavailable', 'bot_state');
+  }
 }
 
 interface Captured {
@@ -68,7 +71,11 @@ interface Captured {
   readonly body: Record<string, unknown>;
 }
 
-/** A stand-in for a Bot Framework channel's Connector service: records what the bot sends. */
+/**
+ * A stand-in for a Bot Framework channel's Connector service: records what the bot sends. The one
+ * stand-in in this file, and it has to be one: /api/messages answers by calling the channel's own
+ * Connector API at the activity's serviceUrl (Teams, Azure's Web Chat…), which is not part of this app.
+ */
 async function startCaptureServer(): Promise<{ url: string; received: Captured[]; stop: () => Promise<void> }> {
   const received: Captured[] = [];
   const server = createServer((req: IncomingMessage, res) => {
@@ -82,70 +89,8 @@ async function startCaptureServer(): Promise<{ url: string; received: Captured[]
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: address(server), received, stop: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-interface App {
-  readonly url: string;
-  readonly server: Server;
-  readonly adapter: BotAdapter;
-  readonly bot: EchoBot;
-  readonly tokens: DirectLineTokens;
-  stop(): Promise<void>;
-}
-
-/** The app's HTTP server as app/ wires it: the bot endpoint, the Direct Line endpoint and its connector. */
-async function startApp(options: { db: Database; mode?: BotMode; appId?: string; appPassword?: string }): Promise<App> {
-  // As strict as the API's authenticator: an Authorization header it does not own is refused,
-  // unless the path is a channel's (usesChannelAuthorization), which checks its own tokens.
-  const authenticate = (req: Request, _res: Response, next: Next): void => {
-    if (!usesChannelAuthorization(req.path()) && req.header('authorization')) next(new UnauthorizedError('not an API token'));
-    else next();
-  };
-  const server = createApiServer({ logger, health: {} as never, authenticate, routes: [] });
-  await listen(server, '127.0.0.1', 0);
-  // Routes go on once the port is known: the connector's service URL names it.
-  const url = address(server.server);
-  const serviceUrl = `${url}/directline-connector`;
-  const tokens = new DirectLineTokens(SECRET);
-  const mode = options.mode ?? 'test';
-  const adapter = createBotAdapter({
-    appId: options.appId,
-    appPassword: options.appPassword,
-    tenantId: undefined,
-    appType: 'MultiTenant',
-    mode,
-    logger,
-    selfHostedConnector: { serviceUrl, credentials: directLineConnectorCredentials(tokens) },
-  });
-  const references = createConversationReferenceRepository(options.db, { allowedServiceUrls: defaultServiceUrlAllowList(mode, url) });
-  adapter.use(createConversationReferenceMiddleware(references, logger));
-  const bot = new EchoBot();
-  registerBotRoute(server, adapter, bot);
-  const directLine: DirectLineHandle = registerDirectLine(server, {
-    tokens,
-    transcripts: createDirectLineTranscripts(options.db),
-    serviceUrl,
-    bot: { id: options.appId ?? 'caseflow-bot', name: 'caseflow' },
-    logger,
-    pollIntervalMs: 200,
-    signedInUser: (req: Request) => {
-      const id = req.header('x-test-user');
-      return id ? { id, name: 'Signed In' } : undefined;
-    },
-    deliver: (activity, caller) => adapter.processTrustedActivity(activity, (context) => bot.run(context), caller.caseflowUserId),
-  });
-  return {
-    url,
-    server,
-    adapter,
-    bot,
-    tokens,
-    async stop() {
-      await directLine.close();
-      await close(server);
-    },
-  };
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, received, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** What the Direct Line endpoint answers (fields by route). */
@@ -206,17 +151,48 @@ function upgradeRefusal(url: string): Promise<number> {
   });
 }
 
-/** generate → start: the token, the conversation id and the stream URL. */
-async function startConversation(app: App, headers: Record<string, string> = {}): Promise<{ token: string; conversationId: string; streamUrl: string; userId: string }> {
-  const generated = await call(`${app.url}/v3/directline/tokens/generate`, { method: 'POST', headers });
+interface DirectLineConversation {
+  readonly token: string;
+  readonly conversationId: string;
+  readonly streamUrl: string;
+  readonly userId: string;
+}
+
+/** generate → start, as Web Chat on /chat does (with the page's API token when signed in): the token, the conversation id and the stream URL. */
+async function startConversation(app: RunningApp, options: { apiToken?: string } = {}): Promise<DirectLineConversation> {
+  const generated = await call(`${app.baseUrl}/v3/directline/tokens/generate`, { method: 'POST', ...(options.apiToken ? { token: options.apiToken } : {}) });
   expect(generated.status).toBe(200);
   expect(Object.keys(generated.body).sort()).toEqual(['conversationId', 'expires_in', 'token']);
   expect(generated.body.expires_in).toBe(1800);
-  const started = await call(`${app.url}/v3/directline/conversations`, { method: 'POST', token: generated.body.token });
+  const started = await call(`${app.baseUrl}/v3/directline/conversations`, { method: 'POST', token: generated.body.token });
   expect(started.status).toBe(201);
   expect(started.body.conversationId).toBe(generated.body.conversationId);
   const payload = JSON.parse(Buffer.from(String(generated.body.token).split('.')[1]!, 'base64url').toString('utf8')) as { user: string };
   return { token: generated.body.token!, conversationId: generated.body.conversationId!, streamUrl: started.body.streamUrl!, userId: payload.user };
+}
+
+/** Everything in the conversation after `watermark` (GET activities). */
+async function activitiesAfter(app: RunningApp, conversation: DirectLineConversation, watermark = 0): Promise<Activity[]> {
+  const page = await call(`${app.baseUrl}/v3/directline/conversations/${conversation.conversationId}/activities?watermark=${watermark}`, { token: conversation.token });
+  expect(page.status).toBe(200);
+  return page.body.activities ?? [];
+}
+
+/** Posts a user activity and returns the bot's replies to it: the turn is over when the POST answers. */
+async function send(app: RunningApp, conversation: DirectLineConversation, activity: Record<string, unknown>): Promise<Activity[]> {
+  const posted = await call(`${app.baseUrl}/v3/directline/conversations/${conversation.conversationId}/activities`, { method: 'POST', token: conversation.token, body: { type: 'message', ...activity } });
+  expect(posted.status).toBe(200);
+  const watermark = Number(posted.body.id?.split('|')[1]);
+  const replies = await activitiesAfter(app, conversation, watermark);
+  for (const reply of replies) expect(reply.from.role).toBe('bot');
+  return replies;
+}
+
+const say = (app: RunningApp, conversation: DirectLineConversation, text: string): Promise<Activity[]> => send(app, conversation, { text });
+const textOf = (activities: readonly Activity[]): string => activities.map((a) => a.text ?? '').join('\n');
+
+async function userIdOf(app: RunningApp, username: string): Promise<string> {
+  return (await app.database.db('users').where({ username }).first<{ id: string }>('id')).id;
 }
 
 describe('isAllowedServiceUrl', () => {
@@ -390,285 +366,314 @@ describe.each(databaseKinds)('bot state and conversation references on %s', (kin
   });
 });
 
-describe('the bot endpoint, called as a Bot Framework channel calls it', () => {
-  let testDb: TestDatabase;
-  let app: App;
+describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/serve.ts: the caseflow bot, the API authenticator)', (kind) => {
+  let app: RunningApp;
   let capture: Awaited<ReturnType<typeof startCaptureServer>>;
 
   beforeAll(async () => {
-    testDb = await openTestDatabase('postgres');
-    await migrateToLatest(testDb.db);
-    capture = await startCaptureServer();
-    app = await startApp({ db: testDb.db });
+    [app, capture] = await Promise.all([startRealApp(kind), startCaptureServer()]);
   });
 
   afterAll(async () => {
     await app?.stop();
     await capture?.stop();
-    await testDb?.close();
   });
 
-  function channelActivity(id: string, text: string): Record<string, unknown> {
-    return {
-      type: 'message',
-      id,
-      timestamp: new Date().toISOString(),
-      channelId: 'webchat',
-      serviceUrl: capture.url,
-      from: { id: 'user-1', name: 'Ann', role: 'user' },
-      conversation: { id: 'conv-1' },
-      recipient: { id: 'bot-1', name: 'caseflow', role: 'bot' },
-      text,
-      locale: 'en-US',
-    };
-  }
-
-  it('answers a message through the channel\'s connector at its serviceUrl', async () => {
-    const posted = await call(`${app.url}/api/messages`, { method: 'POST', body: channelActivity('act-1', 'hello') });
-    expect(posted.status).toBe(200);
-    const reply = capture.received.find((r) => r.url === '/v3/conversations/conv-1/activities/act-1');
-    expect(reply?.method).toBe('POST');
-    expect(reply?.body).toMatchObject({
-      type: 'message',
-      text: 'You said: hello',
-      replyToId: 'act-1',
-      conversation: { id: 'conv-1' },
-      from: { id: 'bot-1' },
-      recipient: { id: 'user-1' },
-    });
-  });
-
-  it('answers a failing turn with a friendly message and no error details', async () => {
-    const posted = await call(`${app.url}/api/messages`, { method: 'POST', body: channelActivity('act-2', 'fail') });
-    expect(posted.status).toBe(200);
-    const replies = capture.received.filter((r) => r.url === '/v3/conversations/conv-1/activities/act-2');
-    expect(replies.map((r) => r.body.text)).toEqual([TURN_ERROR_MESSAGE]);
-    expect(JSON.stringify(replies)).not.toMatch(/boom|secret-module|\.ts:\d+/);
-  });
-
-  it('stores the conversation reference only for a service URL on the allow list', async () => {
-    // An event: the bot does not answer, so nothing depends on reaching the service URL.
-    const event = (conversationId: string, serviceUrl: string) => ({ ...channelActivity(`ev-${conversationId}`, ''), type: 'event', name: 'ping', serviceUrl, conversation: { id: conversationId } });
-    // The capture server is on 127.0.0.1, allowed in test mode (the Emulator); [::1] is not on the list.
-    expect((await call(`${app.url}/api/messages`, { method: 'POST', body: event('conv-ok', capture.url) })).status).toBe(200);
-    expect((await call(`${app.url}/api/messages`, { method: 'POST', body: event('conv-evil', 'http://[::1]:1') })).status).toBe(200);
-    const stored = await testDb.db('conversation_references').whereIn('conversation_id', ['conv-ok', 'conv-evil']).select('conversation_id', 'channel_id', 'service_url', 'user_id');
-    expect(stored).toEqual([{ conversation_id: 'conv-ok', channel_id: 'webchat', service_url: capture.url, user_id: null }]);
-  });
-});
-
-describe.each(databaseKinds)('the self-hosted Direct Line on %s', (kind) => {
-  let testDb: TestDatabase;
-  let app: App;
-
-  beforeAll(async () => {
-    testDb = await openTestDatabase(kind);
-    await migrateToLatest(testDb.db);
-    app = await startApp({ db: testDb.db });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await testDb?.close();
-  });
-
-  it('carries a conversation: token, start, message, echo in GET activities and on the websocket', async () => {
-    const { token, conversationId, streamUrl, userId } = await startConversation(app);
-    expect(userId).toMatch(/^dl_/);
-    expect(streamUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${conversationId}/stream\\?watermark=-&t=`));
-
-    // The bot greeted on conversationUpdate, before anyone listened.
-    const greeted = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
-    expect(greeted.body.watermark).toBe('1');
-    expect(greeted.body.activities).toMatchObject([{ type: 'message', text: WELCOME, from: { role: 'bot' } }]);
-
-    const stream = await openStream(streamUrl);
-    try {
-      const posted = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, {
-        method: 'POST',
-        token,
-        body: { type: 'message', text: 'hello', from: { id: 'someone-else', name: 'Ann' }, channelData: { clientActivityID: 'client-1' }, serviceUrl: 'https://evil.example' },
-      });
-      expect(posted).toEqual({ status: 200, body: { id: `${conversationId}|0000002` } });
-
-      const after1 = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities?watermark=1`, { token });
-      expect(after1.status).toBe(200);
-      expect(after1.body.watermark).toBe('3');
-      const [mine, reply] = after1.body.activities ?? [];
-      expect(mine).toMatchObject({
-        id: `${conversationId}|0000002`,
+  describe('/api/messages, called as a Bot Framework channel calls it', () => {
+    function channelActivity(id: string, text: string, conversationId = 'conv-1'): Record<string, unknown> {
+      return {
         type: 'message',
-        text: 'hello',
-        channelId: 'directline',
+        id,
+        timestamp: new Date().toISOString(),
+        channelId: 'webchat',
+        serviceUrl: capture.url,
+        from: { id: 'user-1', name: 'Ann', role: 'user' },
         conversation: { id: conversationId },
-        from: { id: userId, name: 'Ann', role: 'user' },
-        channelData: { clientActivityID: 'client-1' },
-      });
-      expect(mine).not.toHaveProperty('serviceUrl');
-      expect(reply).toMatchObject({ id: `${conversationId}|0000003`, type: 'message', text: 'You said: hello', replyToId: mine!.id, from: { id: 'caseflow-bot', role: 'bot' } });
-
-      expect(await call(`${app.url}/v3/directline/conversations/${conversationId}/activities?watermark=3`, { token })).toEqual({ status: 200, body: { activities: [], watermark: '3' } });
-
-      await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 3);
-      expect(stream.texts()).toEqual([WELCOME, 'hello', 'You said: hello']);
-      expect(stream.messages.at(-1)?.watermark).toBe('3');
-    } finally {
-      stream.close();
+        recipient: { id: 'bot-1', name: 'caseflow', role: 'bot' },
+        text,
+        locale: 'en-US',
+      };
     }
 
-    // The bot saw the activity as the channel stamped it; an anonymous visitor is no signed-in user.
-    expect(app.bot.seen.at(-1)).toEqual({ text: 'hello', signedInUserId: undefined, channelId: 'directline' });
+    const repliesTo = (conversationId: string, activityId: string) => capture.received.filter((r) => r.url === `/v3/conversations/${conversationId}/activities/${activityId}`);
 
-    // Starting again is idempotent: no second greeting.
-    const again = await call(`${app.url}/v3/directline/conversations`, { method: 'POST', token });
-    expect(again.status).toBe(200);
-    const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
-    expect((all.body.activities ?? []).filter((a) => a.text === WELCOME)).toHaveLength(1);
-
-    // Reconnect: a new stream URL from the watermark on.
-    const reconnect = await call(`${app.url}/v3/directline/conversations/${conversationId}?watermark=3`, { token });
-    expect(reconnect.status).toBe(200);
-    expect(reconnect.body.streamUrl).toContain('watermark=3');
-  });
-
-  it('replays only what is after the stream URL\'s watermark', async () => {
-    const { token, conversationId } = await startConversation(app);
-    await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'one' } });
-    const reconnect = await call(`${app.url}/v3/directline/conversations/${conversationId}?watermark=2`, { token });
-    const stream = await openStream(reconnect.body.streamUrl!);
-    try {
-      await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 1);
-      expect(stream.texts()).toEqual(['You said: one']);
-    } finally {
-      stream.close();
-    }
-  });
-
-  it('pushes to a websocket what another server process stored', async () => {
-    const { conversationId, streamUrl } = await startConversation(app);
-    const stream = await openStream(streamUrl);
-    try {
-      await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 1);
-      // Another process: its own repository over the same database, no in-process notification.
-      await createDirectLineTranscripts(testDb.db).append(conversationId, (watermark) => ({ type: 'message', id: `${conversationId}|${watermark}`, text: 'from another process' }) as Activity);
-      await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 2);
-      expect(stream.texts()).toEqual([WELCOME, 'from another process']);
-      expect(stream.messages.at(-1)?.watermark).toBe('2');
-    } finally {
-      stream.close();
-    }
-  });
-
-  it('binds a conversation to the signed-in caseflow user and stores its reference for that user', async () => {
-    const [user] = await testDb.db('users').insert({ username: `dl-${kind}`, display_name: 'DL User', email: `dl-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
-    const { token, conversationId, userId } = await startConversation(app, { 'x-test-user': user!.id });
-    expect(userId).toBe(`dl_${user!.id}`);
-    await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'who am I', from: { id: 'x' } } });
-    expect(app.bot.seen.at(-1)).toEqual({ text: 'who am I', signedInUserId: user!.id, channelId: 'directline' });
-    const references = createConversationReferenceRepository(testDb.db, { allowedServiceUrls: [app.url] });
-    const listed = await references.listByUserId(user!.id);
-    expect(listed).toEqual([expect.objectContaining({ channelId: 'directline', conversationId, serviceUrl: `${app.url}/directline-connector`, userId: user!.id })]);
-    expect(listed[0]!.reference).toMatchObject({ user: { id: `dl_${user!.id}` }, bot: { id: 'caseflow-bot' } });
-
-    // A proactive message (an SLA warning, a survey) from the stored reference reaches the conversation.
-    await app.adapter.continueConversationAsync('', listed[0]!.reference, async (context) => {
-      await context.sendActivity('Case CAS-01000 is close to its first-response deadline');
+    it('answers a message through the channel\'s connector at its serviceUrl', async () => {
+      const posted = await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: channelActivity('act-1', 'help') });
+      expect(posted.status).toBe(200);
+      const replies = repliesTo('conv-1', 'act-1');
+      expect(replies).toHaveLength(1);
+      expect(replies[0]?.method).toBe('POST');
+      expect(replies[0]?.body).toMatchObject({ type: 'message', replyToId: 'act-1', conversation: { id: 'conv-1' }, from: { id: 'bot-1' }, recipient: { id: 'user-1' } });
+      expect(String(replies[0]?.body.text)).toMatch(CUSTOMER_HELP);
     });
-    const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
-    expect((all.body.activities ?? []).at(-1)).toMatchObject({ text: 'Case CAS-01000 is close to its first-response deadline', from: { role: 'bot' } });
+
+    it('answers a failing turn with a friendly message and no error details, and recovers', async () => {
+      await withBotStateUnavailable(app.database.db, async () => {
+        const posted = await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: channelActivity('act-2', 'hello', 'conv-2') });
+        expect(posted.status).toBe(200);
+      });
+      const replies = repliesTo('conv-2', 'act-2');
+      expect(replies.map((r) => r.body.text)).toEqual([TURN_ERROR_MESSAGE]);
+      expect(JSON.stringify(replies)).not.toMatch(NO_INTERNALS);
+      // Once the database is back, the same conversation is answered again.
+      expect((await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: channelActivity('act-3', 'hello', 'conv-2') })).status).toBe(200);
+      expect(String(repliesTo('conv-2', 'act-3')[0]?.body.text)).toMatch(ANONYMOUS_HELLO);
+    });
+
+    it('stores the conversation reference only for a service URL on the allow list', async () => {
+      // An event: the bot does not answer, so nothing depends on reaching the service URL.
+      const event = (conversationId: string, serviceUrl: string) => ({ ...channelActivity(`ev-${conversationId}`, ''), type: 'event', name: 'ping', serviceUrl, conversation: { id: conversationId } });
+      // The capture server is on 127.0.0.1, allowed in test mode (the Emulator); [::1] is not on the list.
+      expect((await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: event('conv-ok', capture.url) })).status).toBe(200);
+      expect((await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: event('conv-evil', 'http://[::1]:1') })).status).toBe(200);
+      const stored = await app.database.db('conversation_references').whereIn('conversation_id', ['conv-ok', 'conv-evil']).select('conversation_id', 'channel_id', 'service_url', 'user_id');
+      expect(stored).toEqual([{ conversation_id: 'conv-ok', channel_id: 'webchat', service_url: capture.url, user_id: null }]);
+    });
   });
 
-  it('delivers chat notifications from the outbox to every conversation of the recipient, once', async () => {
-    const [user] = await testDb.db('users').insert({ username: `proactive-${kind}`, display_name: 'Pro Active', email: `proactive-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
-    const { token, conversationId } = await startConversation(app, { 'x-test-user': user!.id });
-    await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'hello' } });
-    const [lonely] = await testDb.db('users').insert({ username: `lonely-${kind}`, display_name: 'Never Chatted', email: `lonely-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
-    await testDb.db('notifications').insert([
-      { idempotency_key: `survey-${kind}`, kind: 'survey', channel: 'bot', recipient_user_id: user!.id, payload: JSON.stringify({ caseNumber: 'CAS-01234', title: 'Printer offline', link: 'http://x/surveys/t' }) },
-      { idempotency_key: `lonely-${kind}`, kind: 'sla_warning', channel: 'bot', recipient_user_id: lonely!.id, payload: JSON.stringify({ caseNumber: 'CAS-01234', message: 'due soon' }) },
-    ]);
-    const references = createConversationReferenceRepository(testDb.db, { allowedServiceUrls: [app.url] });
-    const delivery = createBotDelivery({ db: testDb.db, adapter: app.adapter, appId: '', references, logger: pino({ level: 'silent' }) });
-    expect(await delivery.deliverPending(10)).toEqual({ delivered: 1, failed: 1 });
-    expect(await delivery.deliverPending(10)).toEqual({ delivered: 0, failed: 0 }); // delivered once; the other waits for its retry
-    const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
-    const last = (all.body.activities ?? []).at(-1) as { text?: string; attachments?: { contentType: string }[] };
-    expect(last.text).toContain('CAS-01234');
-    expect(last.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
-    const lonelyRow = await testDb.db('notifications').where({ idempotency_key: `lonely-${kind}` }).first<{ delivered_at: Date | null; last_error: string }>();
-    expect(lonelyRow).toMatchObject({ delivered_at: null, last_error: 'the user has no conversation with the bot yet' });
-  });
+  describe('the self-hosted Direct Line', () => {
+    it('carries a conversation: token, start, the bot\'s welcome, a message and its reply in GET activities and on the websocket', async () => {
+      const conversation = await startConversation(app);
+      const { token, conversationId, streamUrl, userId } = conversation;
+      const activities = `${app.baseUrl}/v3/directline/conversations/${conversationId}/activities`;
+      expect(userId).toMatch(/^dl_/);
+      expect(streamUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${conversationId}/stream\\?watermark=-&t=`));
 
-  it('tells the user that a turn failed, without details', async () => {
-    const { token, conversationId } = await startConversation(app);
-    const posted = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'fail' } });
-    expect(posted.status).toBe(200);
-    const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities?watermark=2`, { token });
-    expect((all.body.activities ?? []).map((a) => a.text)).toEqual([TURN_ERROR_MESSAGE]);
-    expect(JSON.stringify(all.body)).not.toMatch(/boom|secret-module/);
-  });
+      // The bot greeted on conversationUpdate, before anyone listened: an anonymous visitor.
+      const greeted = await call(activities, { token });
+      expect(greeted.body.watermark).toBe('1');
+      expect(greeted.body.activities).toHaveLength(1);
+      expect(greeted.body.activities?.[0]).toMatchObject({ type: 'message', from: { role: 'bot' }, suggestedActions: { actions: [{ value: 'new case' }, { value: 'my cases' }, { value: 'help' }] } });
+      const welcome = greeted.body.activities?.[0]?.text ?? '';
+      expect(welcome).toMatch(ANONYMOUS_WELCOME);
 
-  it('refuses calls without a valid token of the conversation', async () => {
-    const { token, conversationId, streamUrl } = await startConversation(app);
-    const activities = `${app.url}/v3/directline/conversations/${conversationId}/activities`;
-    const message = { type: 'message', text: 'hi' };
+      const stream = await openStream(streamUrl);
+      try {
+        const posted = await call(activities, {
+          method: 'POST',
+          token,
+          body: { type: 'message', text: 'hello', from: { id: 'someone-else', name: 'Ann' }, channelData: { clientActivityID: 'client-1' }, serviceUrl: 'https://evil.example' },
+        });
+        expect(posted).toEqual({ status: 200, body: { id: `${conversationId}|0000002` } });
 
-    // Missing.
-    expect((await call(activities)).status).toBe(401);
-    expect((await call(activities, { method: 'POST', body: message })).status).toBe(401);
-    expect((await call(`${app.url}/v3/directline/conversations`, { method: 'POST' })).status).toBe(401);
-    expect((await call(`${app.url}/v3/directline/tokens/refresh`, { method: 'POST' })).status).toBe(401);
+        const after1 = await call(`${activities}?watermark=1`, { token });
+        expect(after1.status).toBe(200);
+        expect(after1.body.watermark).toBe('3');
+        const [mine, reply] = after1.body.activities ?? [];
+        expect(mine).toMatchObject({
+          id: `${conversationId}|0000002`,
+          type: 'message',
+          text: 'hello',
+          channelId: 'directline',
+          conversation: { id: conversationId },
+          from: { id: userId, name: 'Ann', role: 'user' },
+          channelData: { clientActivityID: 'client-1' },
+        });
+        expect(mine).not.toHaveProperty('serviceUrl');
+        expect(reply).toMatchObject({ id: `${conversationId}|0000003`, type: 'message', replyToId: mine!.id, from: { id: 'caseflow', role: 'bot' } });
+        expect(reply?.text).toMatch(ANONYMOUS_HELLO);
 
-    // Forged: signed with another secret, or claims changed after signing.
-    const otherSecret = new DirectLineTokens('another-secret-that-is-long-enough-000000').issue({ scope: 'conversation', conv: conversationId, user: 'dl_x' }, 600);
-    const [header, payload, signature] = token.split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, user: 'dl_admin' })).toString('base64url')}.${signature}`;
-    for (const forged of [otherSecret, tampered, 'not-a-token', `${token}x`]) {
-      const got = await call(activities, { token: forged });
-      expect(got.status, forged).toBe(401);
-      expect(Object.keys(got.body)).toEqual(['error']);
-      expect(got.body.error?.code).toMatch(/^Token/);
-      expect((await call(activities, { method: 'POST', token: forged, body: message })).status).toBe(401);
-    }
+        expect(await call(`${activities}?watermark=3`, { token })).toEqual({ status: 200, body: { activities: [], watermark: '3' } });
 
-    // Valid, but for another conversation, or of the wrong kind, or expired.
-    const other = (await call(`${app.url}/v3/directline/tokens/generate`, { method: 'POST' })).body.token!;
-    expect((await call(activities, { token: other })).status).toBe(403);
-    expect((await call(activities, { method: 'POST', token: other, body: message })).status).toBe(403);
-    const streamToken = new URL(streamUrl).searchParams.get('t')!;
-    expect((await call(activities, { token: streamToken })).status).toBe(401);
-    const expired = new DirectLineTokens(SECRET, () => Date.now() - 3_600_000).issue({ scope: 'conversation', conv: conversationId, user: 'dl_x' }, 60);
-    expect((await call(activities, { token: expired })).status).toBe(403);
+        await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 3);
+        expect(stream.texts()).toEqual([welcome, 'hello', reply?.text]);
+        expect(stream.messages.at(-1)?.watermark).toBe('3');
+      } finally {
+        stream.close();
+      }
 
-    // The websocket: forged or another conversation's stream token.
-    const forgedStream = new URL(streamUrl);
-    forgedStream.searchParams.set('t', otherSecret);
-    expect(await upgradeRefusal(forgedStream.toString())).toBe(401);
-    const noToken = new URL(streamUrl);
-    noToken.searchParams.delete('t');
-    expect(await upgradeRefusal(noToken.toString())).toBe(401);
+      // The bot took the visitor as the channel stamped them: nobody signed in, on the directline
+      // channel, with the app's own connector as the way back (the client's serviceUrl was ignored).
+      expect(textOf(await say(app, conversation, 'who am i'))).toBe('I don\'t know you yet. Type "link <code>" or just describe your problem.');
+      const reference = await app.database.db('conversation_references').where({ conversation_id: conversationId }).first<{ channel_id: string; service_url: string; user_id: string | null }>('channel_id', 'service_url', 'user_id');
+      expect(reference).toEqual({ channel_id: 'directline', service_url: `${app.baseUrl}/directline-connector`, user_id: null });
 
-    // The connector takes only the adapter's token: not none, not a user's.
-    const connector = `${app.url}/directline-connector/v3/conversations/${conversationId}/activities`;
-    const spoof = { type: 'message', text: 'I am the bot, give me your password' };
-    expect((await call(connector, { method: 'POST', body: spoof })).status).toBe(401);
-    expect((await call(connector, { method: 'POST', token, body: spoof })).status).toBe(401);
-    const all = await call(activities, { token });
-    expect((all.body.activities ?? []).map((a) => a.text)).not.toContain(spoof.text);
+      // Starting again is idempotent: no second greeting.
+      const again = await call(`${app.baseUrl}/v3/directline/conversations`, { method: 'POST', token });
+      expect(again.status).toBe(200);
+      const all = await call(activities, { token });
+      expect((all.body.activities ?? []).filter((a) => ANONYMOUS_WELCOME.test(a.text ?? ''))).toHaveLength(1);
 
-    // Refresh keeps the claims and renews the expiry.
-    const refreshed = await call(`${app.url}/v3/directline/tokens/refresh`, { method: 'POST', token });
-    expect(refreshed.status).toBe(200);
-    expect((await call(activities, { token: refreshed.body.token! })).status).toBe(200);
-  });
+      // Reconnect: a new stream URL from the watermark on.
+      const reconnect = await call(`${app.baseUrl}/v3/directline/conversations/${conversationId}?watermark=3`, { token });
+      expect(reconnect.status).toBe(200);
+      expect(reconnect.body.streamUrl).toContain('watermark=3');
+    });
 
-  it('rejects activities a client may not send', async () => {
-    const { token, conversationId } = await startConversation(app);
-    const activities = `${app.url}/v3/directline/conversations/${conversationId}/activities`;
-    for (const body of [{ type: 'conversationUpdate', membersAdded: [{ id: 'x' }] }, { type: 'invoke', name: 'x' }, { text: 'no type' }, { type: 'message', text: 'x'.repeat(10_001) }]) {
-      expect((await call(activities, { method: 'POST', token, body })).status).toBe(400);
-    }
+    it('replays only what is after the stream URL\'s watermark', async () => {
+      const conversation = await startConversation(app);
+      const [helpReply] = await say(app, conversation, 'help');
+      expect(helpReply?.text).toMatch(CUSTOMER_HELP);
+      const reconnect = await call(`${app.baseUrl}/v3/directline/conversations/${conversation.conversationId}?watermark=2`, { token: conversation.token });
+      const stream = await openStream(reconnect.body.streamUrl!);
+      try {
+        await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 1);
+        expect(stream.texts()).toEqual([helpReply?.text]);
+      } finally {
+        stream.close();
+      }
+    });
+
+    it('pushes to a websocket what another server process stored', async () => {
+      const { conversationId, streamUrl } = await startConversation(app);
+      const stream = await openStream(streamUrl);
+      try {
+        await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 1);
+        // Another process: its own repository over the same database, no in-process notification.
+        await createDirectLineTranscripts(app.database.db).append(conversationId, (watermark) => ({ type: 'message', id: `${conversationId}|${watermark}`, text: 'from another process' }) as Activity);
+        await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.length >= 2);
+        expect(stream.texts()[0]).toMatch(ANONYMOUS_WELCOME);
+        expect(stream.texts()[1]).toBe('from another process');
+        expect(stream.messages.at(-1)?.watermark).toBe('2');
+      } finally {
+        stream.close();
+      }
+    });
+
+    it('binds a conversation to the user signed in with an API token, opens her case there, and delivers to every one of her conversations what the case sends her', async () => {
+      const aliceId = await userIdOf(app, 'alice');
+      const aliceToken = await app.login('alice');
+      // Two tabs of the chat page, both signed in.
+      const chat = await startConversation(app, { apiToken: aliceToken });
+      const otherTab = await startConversation(app, { apiToken: aliceToken });
+      expect(chat.userId).toBe(`dl_${aliceId}`);
+      expect(textOf(await activitiesAfter(app, chat))).toMatch(/^Welcome to caseflow support, Alice Gold!/);
+      expect(textOf(await say(app, chat, 'who am i'))).toBe('You are Alice Gold (customer), signed in on the chat page.');
+      const references = await app.database.db('conversation_references').whereIn('conversation_id', [chat.conversationId, otherTab.conversationId]).select<{ channel_id: string; service_url: string; user_id: string }[]>('channel_id', 'service_url', 'user_id');
+      expect(references).toEqual([0, 1].map(() => ({ channel_id: 'directline', service_url: `${app.baseUrl}/directline-connector`, user_id: aliceId })));
+
+      // Alice opens a case in the chat, as on the page: articles first, then product, urgency, confirmation.
+      let replies = await say(app, chat, 'my printer is offline and will not print');
+      expect(JSON.stringify(replies.flatMap((r) => r.attachments ?? []))).toContain('KA-');
+      expect(textOf(replies)).toContain('Did this solve it?');
+      expect(textOf(await say(app, chat, 'No'))).toContain('Which product is it about?');
+      expect(textOf(await say(app, chat, 'Skip'))).toContain('How urgent is it?');
+      expect(textOf(await say(app, chat, 'high'))).toContain('Shall I open the case?');
+      replies = await say(app, chat, 'Yes');
+      const caseNumber = /Your case \*\*(CAS-\d{5})\*\* is open\./.exec(textOf(replies))?.[1];
+      expect(caseNumber, textOf(replies)).toBeDefined();
+      const record = (await (await app.request('GET', `/cases/${caseNumber}`, { token: aliceToken })).json()) as { channel: string; priority: string; status: string };
+      expect(record).toMatchObject({ channel: 'web', priority: 'high', status: 'active' });
+      // Routed into the gold queue by the workflow, so that gina can take it.
+      await eventually(() => app.database.db('cases').where({ case_number: caseNumber }).first<{ queue_id: string | null }>('queue_id'), (row) => Boolean(row?.queue_id));
+
+      // Gina takes the case over the REST API; the workflow tells the customer, and the app's
+      // delivery loop brings it to both of alice's chats, live on the open websocket.
+      const stream = await openStream(chat.streamUrl);
+      try {
+        const accepted = await app.request('POST', `/cases/${caseNumber}/accept`, { token: await app.login('gina'), body: {} });
+        expect(accepted.status).toBe(200);
+        const told = `Gina Agent is now working on ${caseNumber} (my printer is offline and will not print).`;
+        await eventually(() => Promise.resolve(stream.texts()), (texts) => texts.includes(told), 30_000);
+        await eventually(() => activitiesAfter(app, otherTab), (activities) => activities.some((a) => a.text === told), 30_000);
+        // Delivered once: the outbox row is done, and each conversation got the message one time.
+        const notification = await eventually(
+          () => app.database.db('notifications').where({ channel: 'bot', recipient_user_id: aliceId, kind: 'status_change' }).select<{ delivered_at: Date | null }[]>('delivered_at'),
+          (rows) => rows.length === 1 && rows[0]?.delivered_at !== null,
+        );
+        expect(notification).toHaveLength(1);
+        for (const conversation of [chat, otherTab]) {
+          expect((await activitiesAfter(app, conversation)).filter((a) => a.text === told)).toHaveLength(1);
+        }
+      } finally {
+        stream.close();
+      }
+    });
+
+    it('refuses a token request with an API token that is not valid, rather than serving an anonymous chat', async () => {
+      const aliceToken = await app.login('alice');
+      const refused = await fetch(`${app.baseUrl}/v3/directline/tokens/generate`, { method: 'POST', headers: { authorization: `Bearer ${aliceToken}x` } });
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).not.toContain('"token"');
+    });
+
+    it('keeps a chat notification for a user who never chatted, with the reason, for a later try', async () => {
+      const lonely = await userIdOf(app, 'sam');
+      await app.database.db('notifications').insert({ idempotency_key: `lonely-${kind}`, kind: 'sla_warning', channel: 'bot', recipient_user_id: lonely, payload: JSON.stringify({ caseNumber: 'CAS-01234', message: 'due soon' }) });
+      const row = await eventually(
+        () => app.database.db('notifications').where({ idempotency_key: `lonely-${kind}` }).first<{ delivered_at: Date | null; last_error: string | null; attempts: number }>('delivered_at', 'last_error', 'attempts'),
+        (r) => r?.last_error !== null,
+      );
+      expect(row).toMatchObject({ delivered_at: null, last_error: 'the user has no conversation with the bot yet', attempts: 1 });
+    });
+
+    it('tells the user that a turn failed, without details, and answers again once the database is back', async () => {
+      const conversation = await startConversation(app);
+      let replies: Activity[] = [];
+      await withBotStateUnavailable(app.database.db, async () => {
+        replies = await say(app, conversation, 'hello');
+      });
+      expect(replies.map((a) => a.text)).toEqual([TURN_ERROR_MESSAGE]);
+      expect(JSON.stringify(replies)).not.toMatch(NO_INTERNALS);
+      expect(textOf(await say(app, conversation, 'hello'))).toMatch(ANONYMOUS_HELLO);
+    });
+
+    it('refuses calls without a valid token of the conversation', async () => {
+      const { token, conversationId, streamUrl } = await startConversation(app);
+      const activities = `${app.baseUrl}/v3/directline/conversations/${conversationId}/activities`;
+      const message = { type: 'message', text: 'hi' };
+
+      // Missing.
+      expect((await call(activities)).status).toBe(401);
+      expect((await call(activities, { method: 'POST', body: message })).status).toBe(401);
+      expect((await call(`${app.baseUrl}/v3/directline/conversations`, { method: 'POST' })).status).toBe(401);
+      expect((await call(`${app.baseUrl}/v3/directline/tokens/refresh`, { method: 'POST' })).status).toBe(401);
+
+      // Forged: signed with another secret, or claims changed after signing.
+      const otherSecret = new DirectLineTokens('another-secret-that-is-long-enough-000000').issue({ scope: 'conversation', conv: conversationId, user: 'dl_x' }, 600);
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, user: 'dl_admin' })).toString('base64url')}.${signature}`;
+      for (const forged of [otherSecret, tampered, 'not-a-token', `${token}x`]) {
+        const got = await call(activities, { token: forged });
+        expect(got.status, forged).toBe(401);
+        expect(Object.keys(got.body)).toEqual(['error']);
+        expect(got.body.error?.code).toMatch(/^Token/);
+        expect((await call(activities, { method: 'POST', token: forged, body: message })).status).toBe(401);
+      }
+
+      // Valid, but for another conversation, or of the wrong kind, or expired (signed with the key
+      // app/bot-runtime.ts derives from JWT_SECRET, an hour ago).
+      const other = (await call(`${app.baseUrl}/v3/directline/tokens/generate`, { method: 'POST' })).body.token!;
+      expect((await call(activities, { token: other })).status).toBe(403);
+      expect((await call(activities, { method: 'POST', token: other, body: message })).status).toBe(403);
+      const streamToken = new URL(streamUrl).searchParams.get('t')!;
+      expect((await call(activities, { token: streamToken })).status).toBe(401);
+      const expired = new DirectLineTokens(`direct-line:${app.config.auth.jwtSecret}`, () => Date.now() - 3_600_000).issue({ scope: 'conversation', conv: conversationId, user: 'dl_x' }, 60);
+      expect((await call(activities, { token: expired })).status).toBe(403);
+
+      // The websocket: forged or another conversation's stream token.
+      const forgedStream = new URL(streamUrl);
+      forgedStream.searchParams.set('t', otherSecret);
+      expect(await upgradeRefusal(forgedStream.toString())).toBe(401);
+      const noToken = new URL(streamUrl);
+      noToken.searchParams.delete('t');
+      expect(await upgradeRefusal(noToken.toString())).toBe(401);
+
+      // The connector takes only the adapter's token: not none, not a user's, not an API token.
+      const connector = `${app.baseUrl}/directline-connector/v3/conversations/${conversationId}/activities`;
+      const spoof = { type: 'message', text: 'I am the bot, give me your password' };
+      expect((await call(connector, { method: 'POST', body: spoof })).status).toBe(401);
+      expect((await call(connector, { method: 'POST', token, body: spoof })).status).toBe(401);
+      expect((await call(connector, { method: 'POST', token: await app.login('adam'), body: spoof })).status).toBe(401);
+      const all = await call(activities, { token });
+      expect((all.body.activities ?? []).map((a) => a.text)).not.toContain(spoof.text);
+
+      // Refresh keeps the claims and renews the expiry.
+      const refreshed = await call(`${app.baseUrl}/v3/directline/tokens/refresh`, { method: 'POST', token });
+      expect(refreshed.status).toBe(200);
+      expect((await call(activities, { token: refreshed.body.token! })).status).toBe(200);
+    });
+
+    it('rejects activities a client may not send', async () => {
+      const { token, conversationId } = await startConversation(app);
+      const activities = `${app.baseUrl}/v3/directline/conversations/${conversationId}/activities`;
+      for (const body of [{ type: 'conversationUpdate', membersAdded: [{ id: 'x' }] }, { type: 'invoke', name: 'x' }, { text: 'no type' }, { type: 'message', text: 'x'.repeat(10_001) }]) {
+        expect((await call(activities, { method: 'POST', token, body })).status).toBe(400);
+      }
+      // Nothing of it reached the bot: the conversation holds only the welcome.
+      expect((await call(activities, { token })).body.activities).toHaveLength(1);
+    });
   });
 });
 
@@ -835,28 +840,31 @@ describe('bot adapter configuration', () => {
     expect(createBotAdapter({ ...options, mode: 'test' })).toBeDefined();
   });
 
+
   describe('in production, with app credentials', () => {
-    let testDb: TestDatabase;
-    let app: App;
+    let app: RunningApp;
     let capture: Awaited<ReturnType<typeof startCaptureServer>>;
 
     beforeAll(async () => {
-      testDb = await openTestDatabase('pglite');
-      await migrateToLatest(testDb.db);
       capture = await startCaptureServer();
-      app = await startApp({ db: testDb.db, mode: 'production', appId: '00000000-0000-4000-8000-00000000b0b0', appPassword: 'not-a-real-password' });
+      app = await startRealApp('pglite', {
+        NODE_ENV: 'production',
+        MICROSOFT_APP_ID: '00000000-0000-4000-8000-00000000b0b0',
+        MICROSOFT_APP_PASSWORD: 'not-a-real-password',
+        JWT_SECRET: 'a-production-jwt-secret-of-at-least-32-characters',
+        SURVEY_SECRET: 'a-production-survey-secret',
+      });
     });
 
     afterAll(async () => {
       await app?.stop();
       await capture?.stop();
-      await testDb?.close();
     });
 
     it('refuses /api/messages without a Bot Framework token', async () => {
       // CloudAdapter.process reports the refusal on console.error itself.
       const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-      const posted = await call(`${app.url}/api/messages`, {
+      const posted = await call(`${app.baseUrl}/api/messages`, {
         method: 'POST',
         body: { type: 'message', id: 'a', channelId: 'webchat', serviceUrl: capture.url, from: { id: 'u' }, conversation: { id: 'c' }, recipient: { id: 'b' }, text: 'hello' },
       }).finally(() => quiet.mockRestore());
@@ -864,12 +872,12 @@ describe('bot adapter configuration', () => {
       expect(capture.received).toEqual([]);
     });
 
-    it('still serves the self-hosted Direct Line, with no cloud service to reach', async () => {
-      const { token, conversationId } = await startConversation(app);
-      const posted = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', token, body: { type: 'message', text: 'offline?' } });
-      expect(posted.status).toBe(200);
-      const all = await call(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { token });
-      expect((all.body.activities ?? []).map((a) => a.text)).toEqual([WELCOME, 'offline?', 'You said: offline?']);
+    it('still serves the self-hosted Direct Line, with no cloud service to reach, and no demo link by username', async () => {
+      const conversation = await startConversation(app);
+      expect(textOf(await activitiesAfter(app, conversation))).toMatch(ANONYMOUS_WELCOME);
+      expect(textOf(await say(app, conversation, 'help'))).toMatch(CUSTOMER_HELP);
+      expect(textOf(await say(app, conversation, 'link alice'))).toBe('I don\'t recognise that link code. Sign in on the chat page and type "link code" to get one, then type "link <code>" here.');
+      expect(textOf(await say(app, conversation, 'who am i'))).toBe('I don\'t know you yet. Type "link <code>" or just describe your problem.');
     });
   });
 });

@@ -1,16 +1,11 @@
-import type { Server } from 'restify';
 import pino from 'pino';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig, type AppConfig } from '../../app/config';
-import { close, listen } from '../../app/http';
-import { createAppServices } from '../../app/app-services';
-import { createBotChannel } from '../../app/bot-runtime';
-import { createHttpApp } from '../../app/http-app';
 import { freePort } from '../../app/port';
-import { createCaseflowBot } from '../../bot/caseflow-bot';
-import { KnexStorage } from '../../bot/knex-storage';
+import { Lifecycle } from '../../app/run';
+import { startServing } from '../../app/serve';
 import { createCaseWorker } from '../../app/worker-runtime';
 import { migrateToLatest } from '../../db/migrate';
 import { seedDemoData } from '../../db/seeds/demo';
@@ -50,20 +45,17 @@ export async function startApp(temporal: TestWorkflowEnvironment, kind: Database
   // The public base URL (Direct Line's connector) must name the port, so take a free one first.
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ ...baseEnv, PUBLIC_BASE_URL: baseUrl });
-  const logger = pino({ level: 'silent' });
-  const services = createAppServices(config, database.db, client);
-  const botChannel = createBotChannel(config, database.db, logger, (hooks) =>
-    createCaseflowBot({ services, storage: new KnexStorage(database.db), mode: config.env, logger, onUserLinked: hooks.onUserLinked }),
-  );
-  const server: Server = createHttpApp({
-    logger,
-    services,
-    databaseDescription: kind,
-    temporal: { connection: temporal.connection, address: 'test' },
-    channelRoutes: botChannel.routes,
-  });
-  await listen(server, '127.0.0.1', port);
+  const config = loadConfig({ ...baseEnv, HOST: '127.0.0.1', PORT: String(port), PUBLIC_BASE_URL: baseUrl });
+  // The serving side exactly as the server and all-in-one processes start it (app/serve.ts): the
+  // services, the HTTP app with the API's authenticator, the caseflow bot at /api/messages, Direct
+  // Line and /chat, proactive chat delivery.
+  const lifecycle = new Lifecycle();
+  try {
+    await startServing({ config, logger: pino({ level: 'silent' }), lifecycle, db: database.db, databaseDescription: kind, temporal: { client, connection: temporal.connection, address: 'test' } });
+  } catch (error) {
+    await lifecycle.stopAll();
+    throw error;
+  }
 
   const request: RunningApp['request'] = (method, path, options = {}) =>
     fetch(`${baseUrl}${path}`, {
@@ -88,8 +80,7 @@ export async function startApp(temporal: TestWorkflowEnvironment, kind: Database
     },
     request,
     async stop() {
-      await botChannel.close();
-      await close(server);
+      await lifecycle.stopAll();
       worker.shutdown();
       await running;
       await database.close();
