@@ -3,7 +3,7 @@ import type { Database } from '../db/connection';
 import type { UserRepository } from '../db/repositories/user.repository';
 import { ROLES, type Actor, type Role } from '../domain/actor';
 import { UnauthorizedError } from './errors';
-import { UNUSABLE_PASSWORD_HASH, verifyPassword } from './password';
+import { UNUSABLE_PASSWORD_HASH, verifyPassword } from '../db/password-hash';
 import { isUuid } from '../domain/ids';
 
 /** Who issues the API's bearer tokens and who they are for: a token of another system is refused. */

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Sign-in for the REST API: a user's scrypt password hash (services/password.ts; null = cannot sign
+ * Sign-in for the REST API: a user's scrypt password hash (db/password-hash.ts; null = cannot sign
  * in with a password) and a switch that locks the account out without deleting its history.
  */
 export async function up(knex: Knex): Promise<void> {

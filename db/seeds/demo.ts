@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../connection';
-import { hashPassword } from '../../services/password';
+import { hashPassword } from '../password-hash';
 
 /**
  * Demo data that plays DOMAIN.md's canonical scenario: a gold customer with a 15-case contract,

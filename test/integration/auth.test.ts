@@ -12,7 +12,7 @@ import { createUserRepository } from '../../db/repositories/user.repository';
 import { DEMO, seedDemoData, type DemoSummary } from '../../db/seeds/demo';
 import { createAuthService, TOKEN_AUDIENCE, TOKEN_ISSUER, type AuthService } from '../../services/auth.service';
 import { UnauthorizedError } from '../../services/errors';
-import { hashPassword, UNUSABLE_PASSWORD_HASH, verifyPassword } from '../../services/password';
+import { hashPassword, UNUSABLE_PASSWORD_HASH, verifyPassword } from '../../db/password-hash';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases';
 
 const SECRET = 'auth-test-secret-of-at-least-32-characters';

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/connection';
-import { hashPassword } from '../../services/password';
+import { hashPassword } from '../../db/password-hash';
 import { bundleCaseWorkflows } from '../support/case-harness';
 import { startApp, type RunningApp } from '../support/http-app';
 import { startLocalTemporal } from '../support/temporal';
