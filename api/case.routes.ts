@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { MANAGER_ROLES, OPERATOR_ROLES, ROLES, STAFF_ROLES, type Actor, type Role } from '../domain/actor';
 import type { CustomerRef } from '../domain/case';
+import type { CaseActivityRepository } from '../db/repositories/case-activity.repository';
 import type { CaseRepository } from '../db/repositories/case.repository';
-import type { Database } from '../db/connection';
 import type { CaseService } from '../services/case.service';
 import type { CaseHistoryService } from '../services/case-history.service';
 import { caseScopeFor } from '../services/case-scope';
@@ -13,9 +13,9 @@ import { actionBodies, activityParams, caseListSchema, caseNumberParams, caseRec
 import { defineRoute, type RouteDefinition } from './route';
 
 export interface CaseRouteDependencies {
-  readonly db: Database;
   readonly cases: CaseService;
   readonly caseRecords: CaseRepository;
+  readonly caseActivities: Pick<CaseActivityRepository, 'listForCase'>;
   readonly caseWork: CaseWorkService;
   readonly history: CaseHistoryService;
 }
@@ -175,11 +175,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       responses: { 200: { description: 'Activities, oldest first' } },
       handler: async ({ actor, params }) => {
         const record = await deps.caseWork.get(params.caseNumber, actor!);
-        const rows = await deps.db('activities')
-          .where({ case_id: record.id })
-          .orderBy([{ column: 'created_at' }, { column: 'id' }])
-          .select<Record<string, unknown>[]>('id', 'type', 'subject', 'body', 'direction', 'state', 'minutes_spent as minutesSpent', 'due_at as dueAt', 'closed_at as closedAt', 'created_at as createdAt', 'created_by_user_id as createdByUserId');
-        return { status: 200, body: { items: rows } };
+        return { status: 200, body: { items: await deps.caseActivities.listForCase(record.id) } };
       },
     }),
     defineRoute({

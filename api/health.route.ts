@@ -1,6 +1,6 @@
 import type { Server } from 'restify';
 import type { Connection } from '@temporalio/client';
-import type { Database } from '../db/connection';
+import { checkDatabase, type Database } from '../db/connection';
 
 export interface HealthDependencies {
   readonly db: Database;
@@ -25,7 +25,7 @@ export function registerHealthRoute(server: Server, deps: HealthDependencies): v
     const [temporal, database] = await Promise.all([
       check(() => deps.temporal.withDeadline(Date.now() + 2_000, () => deps.temporal.workflowService.getSystemInfo({}))),
       check(() => Promise.race([
-        deps.db.raw('select 1'),
+        checkDatabase(deps.db),
         new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
       ])),
     ]);

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/connection';
+import { createCaseActivityRepository } from '../db/repositories/case-activity.repository';
 import { createCaseRepository } from '../db/repositories/case.repository';
 import { createCustomerRepository } from '../db/repositories/customer.repository';
 import { createKnowledgeRepository } from '../db/repositories/knowledge.repository';
@@ -18,6 +19,7 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
   return {
     db,
     caseRecords,
+    caseActivities: createCaseActivityRepository(db),
     users,
     cases: createCaseService({
       temporal,

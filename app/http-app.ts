@@ -27,7 +27,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     authenticate: createAuthenticator(services.auth),
     rateLimit: createRateLimiter(),
     definitions: [
-      ...caseRoutes({ db: services.db, cases: services.cases, caseRecords: services.caseRecords, caseWork: services.caseWork, history: services.history }),
+      ...caseRoutes({ cases: services.cases, caseRecords: services.caseRecords, caseActivities: services.caseActivities, caseWork: services.caseWork, history: services.history }),
       ...knowledgeRoutes(services.knowledge),
       ...recordRoutes({ db: services.db }),
     ],

@@ -11,9 +11,32 @@ export interface ResolutionActivityWrite {
   readonly resolvedByUserId: string | null;
 }
 
+/** One activity as GET /cases/{caseNumber}/activities lists it; times as the driver returns them. */
+export interface CaseActivityRecord {
+  readonly id: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly direction: string | null;
+  readonly state: string;
+  readonly minutesSpent: number;
+  readonly dueAt: Date | string | null;
+  readonly closedAt: Date | string | null;
+  readonly createdAt: Date | string;
+  readonly createdByUserId: string | null;
+}
+
 /** The case's activities (phone calls, emails, tasks … and the resolution activity). */
 export function createCaseActivityRepository(db: Database) {
   return {
+    /** The case's activities, open and closed, oldest first (ties by id). */
+    async listForCase(caseId: string): Promise<CaseActivityRecord[]> {
+      return db('activities')
+        .where({ case_id: caseId })
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
+        .select<CaseActivityRecord[]>('id', 'type', 'subject', 'body', 'direction', 'state', 'minutes_spent as minutesSpent', 'due_at as dueAt', 'closed_at as closedAt', 'created_at as createdAt', 'created_by_user_id as createdByUserId');
+    },
+
     /**
      * Inserts the activity, or brings an existing one up to date (state, closing time, minutes).
      * A closed activity is never reopened by a late or repeated "open" write, and an id that
