@@ -1,4 +1,3 @@
-import { usesChannelAuthorization } from '../bot/direct-line/direct-line.routes';
 import restify, { type Next, type Request, type RequestHandler, type Response, type Server } from 'restify';
 import { z } from 'zod';
 import type { Actor } from '../domain/actor';
@@ -10,17 +9,25 @@ import { parseOrProblem } from './validation';
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i;
 
+export interface AuthenticatorOptions {
+  /**
+   * Paths that carry a channel's own tokens, checked by that channel (Direct Line, its connector,
+   * /api/messages); the wiring that mounts the channel says which.
+   */
+  readonly channelAuthorized?: (path: string) => boolean;
+}
+
 /**
  * Sets the caller from `Authorization: Bearer <token>`. No header: the request goes on anonymous and
  * each route decides (actorOf / actorWithRole answer 401). Any other scheme, or a token that is not
  * valid: 401, before any route runs.
  */
-export function createAuthenticator(auth: AuthService): RequestHandler {
+export function createAuthenticator(auth: AuthService, options: AuthenticatorOptions = {}): RequestHandler {
+  const channelAuthorized = options.channelAuthorized ?? (() => false);
   return async function authenticate(req: Request, res: Response): Promise<void> {
     const header = req.header('authorization');
     if (header === undefined || header === '') return;
-    // Direct Line, its connector and /api/messages carry the channel's own tokens, checked there.
-    if (usesChannelAuthorization(req.path())) return;
+    if (channelAuthorized(req.path())) return;
     let actor: Actor;
     try {
       const token = BEARER.exec(header)?.[1];

@@ -6,6 +6,7 @@ import { caseRoutes } from '../api/case.routes';
 import { knowledgeRoutes } from '../api/knowledge.routes';
 import { recordRoutes } from '../api/records.routes';
 import { createApiServer, type RouteRegistrar } from '../api/server';
+import { usesChannelAuthorization } from '../bot/direct-line';
 import type { AppServices } from './app-services';
 
 export interface HttpAppDependencies {
@@ -24,7 +25,8 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     logger: deps.logger,
     version: '0.1.0',
     health: { db: services.db, temporal: deps.temporal.connection, describe: { database: deps.databaseDescription, temporal: deps.temporal.address } },
-    authenticate: createAuthenticator(services.auth),
+    // Direct Line, its connector and /api/messages carry the channel's own tokens, checked there.
+    authenticate: createAuthenticator(services.auth, { channelAuthorized: (path) => usesChannelAuthorization(path) }),
     rateLimit: createRateLimiter(),
     definitions: [
       ...caseRoutes({ cases: services.cases, caseRecords: services.caseRecords, caseActivities: services.caseActivities, caseWork: services.caseWork, history: services.history }),
