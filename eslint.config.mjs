@@ -14,8 +14,40 @@ const forbiddenInWorkflows = [
     group: [name, `${name}/*`],
     message: 'Workflow code does no I/O: call an activity instead.',
   })),
-  { group: ['../db/*', '../api/*', '../bot/*', '../services/*', '../app/*', '../db', '../api', '../bot', '../services', '../app'], message: 'Workflows import only @temporalio/workflow, domain/ and types.' },
+  ...['app', 'api', 'bot', 'email', 'services', 'db'].map((folder) => ({ regex: `^(\\.\\./)+${folder}(/|$)`, message: 'Workflows import only @temporalio/workflow, domain/ and types.' })),
 ];
+
+/**
+ * The layering rule (docs/adr/0008-layering.md): app/ → channels (api/, bot/, email/, never each
+ * other) → services/ → workflows/ and activities/ → db/ → domain/. Each entry: a folder and the
+ * top-level folders it may not import. Paths are matched on the import string, so `../app/x` from
+ * api/ and `../../app/x` from bot/dialogs/ are both caught.
+ */
+const LAYERS = {
+  db: ['app', 'api', 'bot', 'email', 'services', 'workflows', 'activities'],
+  activities: ['app', 'api', 'bot', 'email', 'services', 'workflows'],
+  services: ['app', 'api', 'bot', 'email', 'activities'],
+  api: ['app', 'bot', 'email', 'activities'],
+  bot: ['app', 'api', 'email', 'activities'],
+  email: ['app', 'api', 'bot', 'activities'],
+};
+const importOf = (folder) => `^(\\.\\./)+${folder}(/|$)`;
+/** The database handle (and the drivers) stay in db/, activities/ and app/: everyone else gets repositories. */
+const databaseHandle = [
+  { regex: '(^|/)db/connection$', message: 'Only db/, activities/ and app/ hold the database handle: take a repository (db/repositories) from the wiring.' },
+  { regex: '^(knex|pg|knex-pglite|@electric-sql/pglite)(/|$)', message: 'SQL lives in db/: add a repository function.' },
+];
+const layerRules = Object.entries(LAYERS).map(([folder, forbidden]) => ({
+  files: [`${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        ...forbidden.map((other) => ({ regex: importOf(other), message: `${folder}/ may not import ${other}/ (layers import downward only; channels never each other).` })),
+        ...(['db', 'activities'].includes(folder) ? [] : databaseHandle),
+      ],
+    }],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.tools/', 'data/', 'coverage/'] },
@@ -33,6 +65,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  ...layerRules,
   {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
@@ -50,6 +83,13 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'Workflow time comes from the SDK: use workflowInfo() or new Date() inside the workflow, or pass the instant in.' },
         { object: 'Math', property: 'random', message: 'Use the SDK’s deterministic random or uuid4() from @temporalio/workflow.' },
       ],
+    },
+  },
+  {
+    // domain/ is the bottom layer: pure, and it imports nothing of ours.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...forbiddenInWorkflows, { regex: '^\\.\\./', message: 'domain/ imports nothing of ours: it is the bottom layer.' }] }],
     },
   },
   {
