@@ -18,7 +18,7 @@ const forbiddenInWorkflows = [
 ];
 
 /**
- * The layering rule (docs/adr/0008-layering.md): app/ → channels (api/, bot/, email/, never each
+ * The layering rule (docs/adr/0006-layering.md): app/ → channels (api/, bot/, email/, never each
  * other) → services/ → workflows/ and activities/ → db/ → domain/. Each entry: a folder and the
  * top-level folders it may not import. Paths are matched on the import string, so `../app/x` from
  * api/ and `../../app/x` from bot/dialogs/ are both caught.
