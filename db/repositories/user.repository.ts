@@ -1,6 +1,13 @@
 import type { Database } from '../connection';
 import type { Actor, Role } from '../../domain/actor';
 
+/** What signing in checks: the password hash (null: no password set) and whether the account is disabled. */
+export interface UserCredentials {
+  readonly id: string;
+  readonly passwordHash: string | null;
+  readonly disabled: boolean;
+}
+
 interface ActorRow {
   id: string;
   role: Role;
@@ -28,6 +35,18 @@ export function createUserRepository(db: Database) {
 
     async findActorByUsername(username: string): Promise<Actor | undefined> {
       return toActor(await actorQuery().where('u.username', username).first<ActorRow | undefined>());
+    },
+
+    /** The user's credentials, by sign-in name or by id. */
+    async findCredentials(key: { username: string } | { id: string }): Promise<UserCredentials | undefined> {
+      const row = await db('users').where(key).first<{ id: string; password_hash: string | null; disabled: boolean } | undefined>('id', 'password_hash', 'disabled');
+      return row && { id: row.id, passwordHash: row.password_hash, disabled: row.disabled };
+    },
+
+    /** The user's role; undefined for an unknown id (which must be a UUID). */
+    async findRole(id: string): Promise<Role | undefined> {
+      const row = await db('users').where({ id }).first<{ role: Role } | undefined>('role');
+      return row?.role;
     },
   };
 }
