@@ -14,6 +14,7 @@ import { createCaseWorker } from '../../app/worker-runtime';
 import { migrateToLatest } from '../../db/migrate';
 import { createCaseRepository } from '../../db/repositories/case.repository';
 import { createCustomerRepository } from '../../db/repositories/customer.repository';
+import { createEmailRepository } from '../../db/repositories/email.repository';
 import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
 import { createQueueRepository } from '../../db/repositories/queue.repository';
 import { createUserRepository } from '../../db/repositories/user.repository';
@@ -81,9 +82,10 @@ async function startEmailWorld(kind: DatabaseKind): Promise<EmailWorld> {
     users,
     knowledge: createKnowledgeRepository(database.db),
   });
-  const intake = createEmailIntakeService({ db: database.db, cases, caseWork, logger, limits: { maxAttachmentBytes: ATTACHMENT_CAP } });
-  const refusingIntake = createEmailIntakeService({ db: database.db, cases, caseWork, logger, rules: { unknownSenders: 'refuse' } });
-  const closingIntake = createEmailIntakeService({ db: database.db, cases: casesWith({ ...DEFAULT_CASE_SETTINGS, reopenWindowMinutes: 0 }), caseWork, logger });
+  const records = { customers, users, emails: createEmailRepository(database.db), caseRecords: caseRepository };
+  const intake = createEmailIntakeService({ ...records, cases, caseWork, logger, limits: { maxAttachmentBytes: ATTACHMENT_CAP } });
+  const refusingIntake = createEmailIntakeService({ ...records, cases, caseWork, logger, rules: { unknownSenders: 'refuse' } });
+  const closingIntake = createEmailIntakeService({ ...records, cases: casesWith({ ...DEFAULT_CASE_SETTINGS, reopenWindowMinutes: 0 }), caseWork, logger });
   const [listener, refusingListener, closingListener] = await Promise.all([
     startSmtpListener({ port: 0, intake, logger, maxMessageBytes: 5 * 1024 * 1024 }),
     startSmtpListener({ port: 0, intake: refusingIntake, logger }),
