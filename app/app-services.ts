@@ -4,6 +4,7 @@ import { createCaseActivityRepository } from '../db/repositories/case-activity.r
 import { createCaseRepository } from '../db/repositories/case.repository';
 import { createCustomerRepository } from '../db/repositories/customer.repository';
 import { createKnowledgeRepository } from '../db/repositories/knowledge.repository';
+import { createQueueRepository } from '../db/repositories/queue.repository';
 import { createUserRepository } from '../db/repositories/user.repository';
 import { createAuthService } from '../services/auth.service';
 import { createCaseHistoryService } from '../services/case-history.service';
@@ -16,6 +17,7 @@ import type { AppConfig } from './config';
 export function createAppServices(config: AppConfig, db: Database, temporal: Client, webUiUrl?: string) {
   const caseRecords = createCaseRepository(db);
   const users = createUserRepository(db);
+  const knowledge = createKnowledgeRepository(db);
   return {
     db,
     caseRecords,
@@ -28,10 +30,10 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
       cases: caseRecords,
       customers: createCustomerRepository(db),
     }),
-    caseWork: createCaseWorkService({ temporal, db, cases: caseRecords }),
+    caseWork: createCaseWorkService({ temporal, cases: caseRecords, queues: createQueueRepository(db), users, knowledge }),
     history: createCaseHistoryService({ temporal, namespace: config.temporal.namespace, ...(webUiUrl ? { webUiUrl } : {}) }),
-    auth: createAuthService({ users, db, jwtSecret: config.auth.jwtSecret, tokenTtlMinutes: config.auth.tokenTtlMinutes }),
-    knowledge: createKnowledgeService({ knowledge: createKnowledgeRepository(db) }),
+    auth: createAuthService({ users, jwtSecret: config.auth.jwtSecret, tokenTtlMinutes: config.auth.tokenTtlMinutes }),
+    knowledge: createKnowledgeService({ knowledge }),
   };
 }
 

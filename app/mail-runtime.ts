@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/connection';
+import { createCustomerRepository } from '../db/repositories/customer.repository';
+import { createEmailRepository } from '../db/repositories/email.repository';
 import { createEmailIntakeService } from '../services/email-intake.service';
 import { createMailDelivery, startMailDeliveryLoop } from '../services/mail-delivery';
 import { startSmtpListener } from '../services/smtp-listener';
@@ -11,7 +13,15 @@ import { StartupError } from './startup-error';
 /** The inbound SMTP listener (server processes): case-creation rules for incoming email. */
 export async function startEmailIntake(config: AppConfig, services: AppServices, logger: Logger, lifecycle: Lifecycle): Promise<number | null> {
   if (config.mail.listenPort === 0) return null;
-  const intake = createEmailIntakeService({ db: services.db, cases: services.cases, caseWork: services.caseWork, logger });
+  const intake = createEmailIntakeService({
+    customers: createCustomerRepository(services.db),
+    users: services.users,
+    emails: createEmailRepository(services.db),
+    caseRecords: services.caseRecords,
+    cases: services.cases,
+    caseWork: services.caseWork,
+    logger,
+  });
   try {
     const listener = await startSmtpListener({ port: config.mail.listenPort, host: config.host, intake, logger });
     lifecycle.onStop('SMTP listener', () => listener.close());

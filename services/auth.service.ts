@@ -1,6 +1,5 @@
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import type { Database } from '../db/connection';
-import type { UserRepository } from '../db/repositories/user.repository';
+import type { UserCredentials, UserRepository } from '../db/repositories/user.repository';
 import { ROLES, type Actor, type Role } from '../domain/actor';
 import { UnauthorizedError } from './errors';
 import { UNUSABLE_PASSWORD_HASH, verifyPassword } from '../db/password-hash';
@@ -20,8 +19,7 @@ const BAD_CREDENTIALS = 'wrong username or password';
 const SIGN_IN_AGAIN = 'sign in again (POST /auth/token)';
 
 export interface AuthServiceDependencies {
-  readonly users: UserRepository;
-  readonly db: Database;
+  readonly users: Pick<UserRepository, 'findActor' | 'findCredentials'>;
   /** HS256 key; config.auth.jwtSecret (at least 32 characters). */
   readonly jwtSecret: string;
   readonly tokenTtlMinutes: number;
@@ -42,26 +40,16 @@ export interface AuthService {
   verify(token: string): Promise<Actor>;
 }
 
-interface CredentialRow {
-  id: string;
-  password_hash: string | null;
-  disabled: boolean;
-}
-
 export function createAuthService(deps: AuthServiceDependencies): AuthService {
   const key = new TextEncoder().encode(deps.jwtSecret);
   const ttlSeconds = deps.tokenTtlMinutes * 60;
 
-  function credentials(where: { username: string } | { id: string }): Promise<CredentialRow | undefined> {
-    return deps.db('users').where(where).first<CredentialRow | undefined>('id', 'password_hash', 'disabled');
-  }
-
   return {
     async issueToken(username, password) {
-      const row = await credentials({ username });
+      const row: UserCredentials | undefined = await deps.users.findCredentials({ username });
       // Always one scrypt: an unknown user answers as slowly as a wrong password.
-      const matches = await verifyPassword(password, row?.password_hash ?? UNUSABLE_PASSWORD_HASH);
-      if (!row || !row.password_hash || !matches || row.disabled) throw new UnauthorizedError(BAD_CREDENTIALS);
+      const matches = await verifyPassword(password, row?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
+      if (!row || !row.passwordHash || !matches || row.disabled) throw new UnauthorizedError(BAD_CREDENTIALS);
       const actor = await deps.users.findActor(row.id);
       if (!actor) throw new UnauthorizedError(BAD_CREDENTIALS);
       const accessToken = await new SignJWT({ role: actor.role })
@@ -100,7 +88,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
         throw toUnauthorized(err);
       }
       // The database, not the token, has the last word: a changed role or a disabled account counts at once.
-      const row = await credentials({ id: subject });
+      const row = await deps.users.findCredentials({ id: subject });
       if (!row || row.disabled) throw new UnauthorizedError(`the account of this bearer token is disabled or no longer exists`);
       const actor = await deps.users.findActor(subject);
       if (!actor) throw new UnauthorizedError(`the account of this bearer token is disabled or no longer exists`);

@@ -3,7 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { isStaffRole, type Actor } from '../domain/actor';
 import type * as Commands from '../domain/case-commands';
 import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
-import type { Database } from '../db/connection';
+import type { KnowledgeRepository } from '../db/repositories/knowledge.repository';
+import type { QueueRepository } from '../db/repositories/queue.repository';
+import type { UserRepository } from '../db/repositories/user.repository';
 import type { CaseView } from '../workflows/case-state';
 import * as messages from '../workflows/messages';
 import { caseScopeFor } from './case-scope';
@@ -65,8 +67,11 @@ const UPDATES = {
 
 export interface CaseWorkDependencies {
   readonly temporal: Client;
-  readonly db: Database;
   readonly cases: CaseRepository;
+  /** The records an action names: the target queue, the assignee, the linked article. */
+  readonly queues: Pick<QueueRepository, 'findById'>;
+  readonly users: Pick<UserRepository, 'findRole'>;
+  readonly knowledge: Pick<KnowledgeRepository, 'findPublishedById'>;
 }
 
 /**
@@ -88,22 +93,20 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
     const text = (field: string): string => (typeof command[field] === 'string' ? command[field] : '');
     if (action === 'transfer' || action === 'dispatch') {
       const queueId = text('queueId');
-      const queue = isUuid(queueId) ? await deps.db('queues').where({ id: queueId }).first<{ id: string } | undefined>('id') : undefined;
+      const queue = isUuid(queueId) ? await deps.queues.findById(queueId) : undefined;
       if (!queue) throw new ValidationError(`no queue with id ${queueId}`, 'queueId');
     }
     if (action === 'assign') {
       const userId = text('userId');
-      const user = isUuid(userId) ? await deps.db('users').where({ id: userId }).first<{ role: string } | undefined>('role') : undefined;
-      if (!user) throw new ValidationError(`no user with id ${userId}`, 'userId');
-      if (!isStaffRole(user.role)) throw new ValidationError('cases can only be assigned to agents, supervisors or administrators', 'userId');
+      const role = isUuid(userId) ? await deps.users.findRole(userId) : undefined;
+      if (!role) throw new ValidationError(`no user with id ${userId}`, 'userId');
+      if (!isStaffRole(role)) throw new ValidationError('cases can only be assigned to agents, supervisors or administrators', 'userId');
     }
     if (action === 'linkArticle') {
       const articleId = text('articleId');
-      const article = isUuid(articleId)
-        ? await deps.db('knowledge_articles').where({ id: articleId, status: 'published' }).first<{ article_number: string; title: string } | undefined>('article_number', 'title')
-        : undefined;
+      const article = isUuid(articleId) ? await deps.knowledge.findPublishedById(articleId) : undefined;
       if (!article) throw new ValidationError(`no published knowledge article with id ${articleId}`, 'articleId');
-      command.articleNumber = article.article_number;
+      command.articleNumber = article.articleNumber;
       command.title = article.title;
     }
     return command;

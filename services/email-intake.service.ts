@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
 import type { Logger } from 'pino';
-import type { Database } from '../db/connection';
-import { createUserRepository } from '../db/repositories/user.repository';
+import type { CaseOwnership, CaseRepository } from '../db/repositories/case.repository';
+import type { CustomerRepository } from '../db/repositories/customer.repository';
+import type { EmailRepository } from '../db/repositories/email.repository';
+import type { UserRepository } from '../db/repositories/user.repository';
 import type { Actor } from '../domain/actor';
 import type { CaseService } from './case.service';
 import type { CaseWorkService } from './case-work.service';
@@ -59,7 +61,14 @@ export interface SmtpEnvelope {
 }
 
 export interface EmailIntakeDependencies {
-  readonly db: Database;
+  /** Senders: contacts found or created by address. */
+  readonly customers: Pick<CustomerRepository, 'findContactByEmail' | 'insertContact' | 'findContactName'>;
+  /** Senders' sign-ins, and the staff addresses no customer may use. */
+  readonly users: Pick<UserRepository, 'findActor' | 'findByEmail' | 'insertCustomerUser' | 'findIdByContact'>;
+  /** The messages and their attachments, once per Message-ID. */
+  readonly emails: Pick<EmailRepository, 'findByMessageId' | 'caseNumbersOf' | 'storeInbound' | 'recordOutcome'>;
+  /** Who the cases a message names belong to. */
+  readonly caseRecords: Pick<CaseRepository, 'findOwnership'>;
   readonly cases: Pick<CaseService, 'openCase'>;
   readonly caseWork: Pick<CaseWorkService, 'act'>;
   readonly rules?: Partial<EmailIntakeRules>;
@@ -73,15 +82,6 @@ interface Sender {
   readonly userId: string | null;
 }
 
-interface CaseCandidate {
-  readonly id: string;
-  readonly case_number: string;
-  readonly status: string;
-  readonly customer_contact_id: string | null;
-  readonly customer_account_id: string | null;
-  readonly contact_account_id: string | null;
-}
-
 interface AttachmentPlan {
   readonly stored: readonly { filename: string; contentType: string; content: Buffer }[];
   readonly skipped: readonly { filename: string; size: number; why: string }[];
@@ -91,32 +91,23 @@ interface AttachmentPlan {
 export function createEmailIntakeService(deps: EmailIntakeDependencies) {
   const rules: EmailIntakeRules = { ...DEFAULT_EMAIL_INTAKE_RULES, ...deps.rules };
   const limits: EmailIntakeLimits = { ...DEFAULT_EMAIL_INTAKE_LIMITS, ...deps.limits };
-  const { db } = deps;
-  const users = createUserRepository(db);
+  const { customers, users, emails } = deps;
 
   async function findSender(address: string): Promise<Sender | undefined> {
-    const row = await db('contacts as c')
-      .leftJoin('users as u', 'u.contact_id', 'c.id')
-      .whereRaw('lower(c.email) = ?', [address])
-      .first<{ id: string; account_id: string | null; user_id: string | null } | undefined>('c.id', 'c.account_id', 'u.id as user_id');
-    return row && { contactId: row.id, accountId: row.account_id, userId: row.user_id };
+    const contact = await customers.findContactByEmail(address);
+    return contact && { contactId: contact.id, accountId: contact.accountId, userId: contact.userId };
   }
 
   /** A user with this address that is not the contact's own sign-in: a staff member's address. */
   async function addressTakenByOtherUser(address: string, contactId: string | null): Promise<boolean> {
-    const row = await db('users')
-      .whereRaw('lower(email) = ?', [address])
-      .first<{ contact_id: string | null } | undefined>('contact_id');
-    return row !== undefined && (contactId === null || row.contact_id !== contactId);
+    const user = await users.findByEmail(address);
+    return user !== undefined && (contactId === null || user.contactId !== contactId);
   }
 
   /** A new contact and its customer sign-in, in one transaction; a concurrent message from the same address finds them. */
   async function createSender(address: string, displayName: string): Promise<Sender> {
     const { first, last } = splitName(displayName, address);
-    await db.transaction(async (trx) => {
-      // No conflict target: the contacts' unique key is the expression index on lower(email).
-      await trx('contacts').insert({ first_name: first, last_name: last, email: address }).onConflict().ignore();
-    });
+    await customers.insertContact({ firstName: first, lastName: last, email: address });
     const sender = await findSender(address);
     if (!sender) throw new Error(`contact for ${address} could not be created`);
     return sender;
@@ -125,33 +116,30 @@ export function createEmailIntakeService(deps: EmailIntakeDependencies) {
   /** The contact's sign-in user (username = the address), created for a contact that has none. */
   async function ensureUser(sender: Sender, address: string, displayName: string): Promise<string | undefined> {
     if (sender.userId) return sender.userId;
-    const contact = await db('contacts').where({ id: sender.contactId }).first<{ first_name: string; last_name: string }>('first_name', 'last_name');
-    const name = `${contact.first_name} ${contact.last_name}`.trim() || displayName || address;
-    await db('users').insert({ username: address, display_name: name, email: address, role: 'customer', contact_id: sender.contactId }).onConflict().ignore();
+    const contact = await customers.findContactName(sender.contactId);
+    if (!contact) throw new Error(`contact ${sender.contactId} not found`);
+    const name = `${contact.firstName} ${contact.lastName}`.trim() || displayName || address;
+    await users.insertCustomerUser({ username: address, displayName: name, email: address, contactId: sender.contactId });
     // Undefined when another user already has the address as username or email.
-    const row = await db('users').where({ contact_id: sender.contactId }).first<{ id: string } | undefined>('id');
-    return row?.id;
+    return users.findIdByContact(sender.contactId);
   }
 
   /** Cases the message names (subject first, then the messages it answers) that belong to this customer. */
-  async function referencedCases(mail: ParsedMail, sender: Sender): Promise<CaseCandidate[]> {
+  async function referencedCases(mail: ParsedMail, sender: Sender): Promise<CaseOwnership[]> {
     const numbers = caseNumbersIn(mail.subject ?? '');
     const references = [...new Set([mail.inReplyTo, ...(Array.isArray(mail.references) ? mail.references : [mail.references])].filter((r): r is string => typeof r === 'string' && r !== ''))];
     if (references.length > 0) {
-      const threaded = await db('email_messages').whereIn('message_id', references).whereNotNull('case_number').pluck<string[]>('case_number');
+      const threaded = await emails.caseNumbersOf(references);
       for (const number of threaded) if (!numbers.includes(number)) numbers.push(number);
     }
     if (numbers.length === 0) return [];
-    const rows = await db('cases as k')
-      .leftJoin('contacts as c', 'c.id', 'k.customer_contact_id')
-      .whereIn('k.case_number', numbers)
-      .select<CaseCandidate[]>('k.id', 'k.case_number', 'k.status', 'k.customer_contact_id', 'k.customer_account_id', 'c.account_id as contact_account_id');
+    const rows = await deps.caseRecords.findOwnership(numbers);
     const own = rows.filter(
       (k) =>
-        k.customer_contact_id === sender.contactId ||
-        (sender.accountId !== null && (k.customer_account_id === sender.accountId || k.contact_account_id === sender.accountId)),
+        k.customerContactId === sender.contactId ||
+        (sender.accountId !== null && (k.customerAccountId === sender.accountId || k.contactAccountId === sender.accountId)),
     );
-    return numbers.map((n) => own.find((k) => k.case_number === n)).filter((k): k is CaseCandidate => k !== undefined);
+    return numbers.map((n) => own.find((k) => k.caseNumber === n)).filter((k): k is CaseOwnership => k !== undefined);
   }
 
   function planAttachments(mail: ParsedMail): AttachmentPlan {
@@ -174,47 +162,19 @@ export function createEmailIntakeService(deps: EmailIntakeDependencies) {
   }
 
   /** Writes the message and its attachments once; returns the row's id (an earlier attempt's row if there is one). */
-  async function storeMessage(messageId: string, mail: ParsedMail, from: string, text: string, plan: AttachmentPlan): Promise<string> {
-    return db.transaction(async (trx) => {
-      const inserted = await trx('email_messages')
-        .insert({
-          message_id: messageId,
-          direction: 'inbound',
-          from_address: from,
-          to_addresses: JSON.stringify(addresses(mail.to)),
-          subject: mail.subject ?? '',
-          text_body: text,
-          in_reply_to: mail.inReplyTo ?? null,
-          received_at: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : trx.fn.now(),
-        })
-        .onConflict('message_id')
-        .ignore()
-        .returning<{ id: string }[]>('id');
-      if (inserted[0]) {
-        const emailMessageId = inserted[0].id;
-        for (const file of plan.stored) {
-          await trx('attachments').insert({
-            email_message_id: emailMessageId,
-            filename: file.filename.slice(0, 255),
-            content_type: file.contentType,
-            size_bytes: file.content.length,
-            sha256: createHash('sha256').update(file.content).digest('hex'),
-            content: file.content,
-          });
-        }
-        return emailMessageId;
-      }
-      const existing = await trx('email_messages').where({ message_id: messageId }).first<{ id: string }>('id');
-      return existing.id;
-    });
-  }
-
-  async function recordOutcome(emailMessageId: string, outcome: 'opened' | 'appended', caseNumber: string): Promise<void> {
-    const caseId = db('cases').where({ case_number: caseNumber }).select('id');
-    await db.transaction(async (trx) => {
-      await trx('email_messages').where({ id: emailMessageId }).update({ outcome, case_number: caseNumber, case_id: caseId });
-      await trx('attachments').where({ email_message_id: emailMessageId }).update({ case_id: caseId });
-    });
+  function storeMessage(messageId: string, mail: ParsedMail, from: string, text: string, plan: AttachmentPlan): Promise<string> {
+    return emails.storeInbound(
+      {
+        messageId,
+        fromAddress: from,
+        toAddresses: addresses(mail.to),
+        subject: mail.subject ?? '',
+        textBody: text,
+        inReplyTo: mail.inReplyTo ?? null,
+        receivedAt: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
+      },
+      plan.stored,
+    );
   }
 
   async function actorOf(userId: string): Promise<Actor> {
@@ -255,14 +215,12 @@ export function createEmailIntakeService(deps: EmailIntakeDependencies) {
       const text = (mail.text ?? '').replace(/\r\n/g, '\n').trim();
       const messageId = mail.messageId?.trim() || syntheticMessageId(from, mail, text);
 
-      const earlier = await db('email_messages')
-        .where({ message_id: messageId })
-        .first<{ id: string; direction: string; outcome: 'opened' | 'appended' | null; case_number: string | null } | undefined>('id', 'direction', 'outcome', 'case_number');
+      const earlier = await emails.findByMessageId(messageId);
       if (earlier?.direction === 'outbound') {
         return { kind: 'refused', reason: 'automatic-reply', detail: `message ${messageId} is one we sent` };
       }
-      if (earlier?.outcome && earlier.case_number) {
-        return { kind: earlier.outcome, caseNumber: earlier.case_number, messageId, redelivered: true };
+      if (earlier?.outcome && earlier.caseNumber) {
+        return { kind: earlier.outcome, caseNumber: earlier.caseNumber, messageId, redelivered: true };
       }
 
       let sender = await findSender(from);
@@ -290,13 +248,13 @@ export function createEmailIntakeService(deps: EmailIntakeDependencies) {
       for (const candidate of candidates) {
         if (candidate.status !== 'closed') {
           const noteText = fit(stripQuoted(text) || '(no text)', attachmentNote);
-          if (await append(candidate.case_number, actor, noteText)) {
-            await recordOutcome(emailMessageId, 'appended', candidate.case_number);
-            deps.logger?.info({ caseNumber: candidate.case_number, messageId }, 'email added to case');
-            return { kind: 'appended', caseNumber: candidate.case_number, messageId, redelivered: earlier !== undefined };
+          if (await append(candidate.caseNumber, actor, noteText)) {
+            await emails.recordOutcome(emailMessageId, 'appended', candidate.caseNumber);
+            deps.logger?.info({ caseNumber: candidate.caseNumber, messageId }, 'email added to case');
+            return { kind: 'appended', caseNumber: candidate.caseNumber, messageId, redelivered: earlier !== undefined };
           }
         }
-        closedCase ??= candidate.case_number;
+        closedCase ??= candidate.caseNumber;
       }
 
       // Otherwise a new case; the request id makes a redelivered message find the same one.
@@ -314,7 +272,7 @@ export function createEmailIntakeService(deps: EmailIntakeDependencies) {
         openedByUserId: userId,
       });
       const caseNumber = opened.state === 'recorded' ? opened.case.caseNumber : opened.caseNumber;
-      await recordOutcome(emailMessageId, 'opened', caseNumber);
+      await emails.recordOutcome(emailMessageId, 'opened', caseNumber);
       deps.logger?.info({ caseNumber, messageId, from }, 'email opened a case');
       return { kind: 'opened', caseNumber, messageId, redelivered: earlier !== undefined };
     },

@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Logger } from 'pino';
 import type { Database } from '../db/connection';
+import { createEmailRepository } from '../db/repositories/email.repository';
 import { createNotificationOutbox, payloadOf, type ClaimedNotification } from '../db/repositories/notification-outbox.repository';
 import { startOutboxLoop } from './outbox-loop';
 
@@ -137,20 +138,16 @@ export function createMailDelivery(options: MailDeliveryOptions): MailDelivery {
           await send(row.id, message);
           await outbox.delivered(row, async (trx) => {
             // The sent message is on record, so a reply naming it (In-Reply-To) threads to the case too.
-            await trx('email_messages')
-              .insert({
-                message_id: message.messageId,
-                direction: 'outbound',
-                case_id: row.case_id,
-                case_number: caseNumber,
-                notification_id: row.id,
-                from_address: options.from,
-                to_addresses: JSON.stringify([recipient]),
-                subject: rendered.subject,
-                text_body: rendered.text,
-              })
-              .onConflict('message_id')
-              .ignore();
+            await createEmailRepository(trx).recordOutbound({
+              messageId: message.messageId,
+              caseId: row.case_id,
+              caseNumber,
+              notificationId: row.id,
+              fromAddress: options.from,
+              toAddresses: [recipient],
+              subject: rendered.subject,
+              textBody: rendered.text,
+            });
           });
           sent++;
         } catch (error) {

@@ -41,6 +41,17 @@ interface CaseRow {
   updated_at: Date;
 }
 
+/** Who a case belongs to: its customer, and the account of its contact customer. */
+export interface CaseOwnership {
+  readonly id: string;
+  readonly caseNumber: string;
+  readonly status: CaseStatus;
+  readonly customerContactId: string | null;
+  readonly customerAccountId: string | null;
+  /** The account of the case's contact customer, if it belongs to one. */
+  readonly contactAccountId: string | null;
+}
+
 /** Which cases a caller may see: every row, a customer's own and their account's, or an agent's queues and own. */
 export type CaseScope =
   | { readonly kind: 'all' }
@@ -191,6 +202,24 @@ export function createCaseRepository(db: Database) {
     async findByCaseNumber(caseNumber: string): Promise<CaseRecord | undefined> {
       const row = await db<CaseRow>('cases').where({ case_number: caseNumber }).first();
       return row ? toRecord(row) : undefined;
+    },
+
+    /** Who the cases with these numbers belong to (unknown numbers are left out; no order). */
+    async findOwnership(caseNumbers: readonly string[]): Promise<CaseOwnership[]> {
+      const rows = await db('cases as k')
+        .leftJoin('contacts as c', 'c.id', 'k.customer_contact_id')
+        .whereIn('k.case_number', caseNumbers)
+        .select<
+          { id: string; case_number: string; status: CaseStatus; customer_contact_id: string | null; customer_account_id: string | null; contact_account_id: string | null }[]
+        >('k.id', 'k.case_number', 'k.status', 'k.customer_contact_id', 'k.customer_account_id', 'c.account_id as contact_account_id');
+      return rows.map((r) => ({
+        id: r.id,
+        caseNumber: r.case_number,
+        status: r.status,
+        customerContactId: r.customer_contact_id,
+        customerAccountId: r.customer_account_id,
+        contactAccountId: r.contact_account_id,
+      }));
     },
   };
 }

@@ -242,6 +242,13 @@ export function createKnowledgeRepository(db: Database) {
       return row && toArticle(row);
     },
 
+    /** The article with this id if it is published; undefined for a draft or an unknown id. */
+    async findPublishedById(id: string): Promise<KnowledgeArticle | undefined> {
+      if (!isUuid(id)) return undefined;
+      const row = await db('knowledge_articles').where({ id, status: 'published' }).first<ArticleRow | undefined>(ARTICLE_COLUMNS);
+      return row && toArticle(row);
+    },
+
     /** Counts one more read of the article; returns its new view count (undefined: no such article). */
     async incrementViews(id: string): Promise<number | undefined> {
       if (!isUuid(id)) return undefined;

@@ -1,6 +1,13 @@
 import type { Database } from '../connection';
 import type { Actor, Role } from '../../domain/actor';
 
+/** What signing in checks: the password hash (null: no password set) and whether the account is disabled. */
+export interface UserCredentials {
+  readonly id: string;
+  readonly passwordHash: string | null;
+  readonly disabled: boolean;
+}
+
 interface ActorRow {
   id: string;
   role: Role;
@@ -28,6 +35,37 @@ export function createUserRepository(db: Database) {
 
     async findActorByUsername(username: string): Promise<Actor | undefined> {
       return toActor(await actorQuery().where('u.username', username).first<ActorRow | undefined>());
+    },
+
+    /** The user's credentials, by sign-in name or by id. */
+    async findCredentials(key: { username: string } | { id: string }): Promise<UserCredentials | undefined> {
+      const row = await db('users').where(key).first<{ id: string; password_hash: string | null; disabled: boolean } | undefined>('id', 'password_hash', 'disabled');
+      return row && { id: row.id, passwordHash: row.password_hash, disabled: row.disabled };
+    },
+
+    /** A user whose email is this address, compared in lower case (`address` must be lower case already); its contact for a customer. */
+    async findByEmail(address: string): Promise<{ contactId: string | null } | undefined> {
+      const row = await db('users')
+        .whereRaw('lower(email) = ?', [address])
+        .first<{ contact_id: string | null } | undefined>('contact_id');
+      return row && { contactId: row.contact_id };
+    },
+
+    /** The contact's customer sign-in; nothing is written when the username or the email is another user's (or the contact has one). */
+    async insertCustomerUser(user: { username: string; displayName: string; email: string; contactId: string }): Promise<void> {
+      await db('users').insert({ username: user.username, display_name: user.displayName, email: user.email, role: 'customer', contact_id: user.contactId }).onConflict().ignore();
+    },
+
+    /** The id of the contact's sign-in user, if it has one. */
+    async findIdByContact(contactId: string): Promise<string | undefined> {
+      const row = await db('users').where({ contact_id: contactId }).first<{ id: string } | undefined>('id');
+      return row?.id;
+    },
+
+    /** The user's role; undefined for an unknown id (which must be a UUID). */
+    async findRole(id: string): Promise<Role | undefined> {
+      const row = await db('users').where({ id }).first<{ role: Role } | undefined>('role');
+      return row?.role;
     },
   };
 }

@@ -19,7 +19,7 @@ const SECRET = 'auth-test-secret-of-at-least-32-characters';
 const { goldAgent, standardAgent, goldCustomer, supervisor, operator } = DEMO.usernames;
 
 function authServiceFor(db: Database, jwtSecret = SECRET): AuthService {
-  return createAuthService({ users: createUserRepository(db), db, jwtSecret, tokenTtlMinutes: 60 });
+  return createAuthService({ users: createUserRepository(db), jwtSecret, tokenTtlMinutes: 60 });
 }
 
 async function userId(db: Database, username: string): Promise<string> {

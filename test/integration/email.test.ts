@@ -14,6 +14,10 @@ import { createCaseWorker } from '../../app/worker-runtime';
 import { migrateToLatest } from '../../db/migrate';
 import { createCaseRepository } from '../../db/repositories/case.repository';
 import { createCustomerRepository } from '../../db/repositories/customer.repository';
+import { createEmailRepository } from '../../db/repositories/email.repository';
+import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
+import { createQueueRepository } from '../../db/repositories/queue.repository';
+import { createUserRepository } from '../../db/repositories/user.repository';
 import { DEMO, seedDemoData } from '../../db/seeds/demo';
 import { createCaseService } from '../../services/case.service';
 import { createCaseWorkService, type CaseWorkService } from '../../services/case-work.service';
@@ -70,10 +74,18 @@ async function startEmailWorld(kind: DatabaseKind): Promise<EmailWorld> {
   const customers = createCustomerRepository(database.db);
   const casesWith = (caseSettings: CaseSettings) => createCaseService({ temporal: client, taskQueue, caseSettings, cases: caseRepository, customers, recordWaitMs: 15_000 });
   const cases = casesWith(DEFAULT_CASE_SETTINGS);
-  const caseWork = createCaseWorkService({ temporal: client, db: database.db, cases: caseRepository });
-  const intake = createEmailIntakeService({ db: database.db, cases, caseWork, logger, limits: { maxAttachmentBytes: ATTACHMENT_CAP } });
-  const refusingIntake = createEmailIntakeService({ db: database.db, cases, caseWork, logger, rules: { unknownSenders: 'refuse' } });
-  const closingIntake = createEmailIntakeService({ db: database.db, cases: casesWith({ ...DEFAULT_CASE_SETTINGS, reopenWindowMinutes: 0 }), caseWork, logger });
+  const users = createUserRepository(database.db);
+  const caseWork = createCaseWorkService({
+    temporal: client,
+    cases: caseRepository,
+    queues: createQueueRepository(database.db),
+    users,
+    knowledge: createKnowledgeRepository(database.db),
+  });
+  const records = { customers, users, emails: createEmailRepository(database.db), caseRecords: caseRepository };
+  const intake = createEmailIntakeService({ ...records, cases, caseWork, logger, limits: { maxAttachmentBytes: ATTACHMENT_CAP } });
+  const refusingIntake = createEmailIntakeService({ ...records, cases, caseWork, logger, rules: { unknownSenders: 'refuse' } });
+  const closingIntake = createEmailIntakeService({ ...records, cases: casesWith({ ...DEFAULT_CASE_SETTINGS, reopenWindowMinutes: 0 }), caseWork, logger });
   const [listener, refusingListener, closingListener] = await Promise.all([
     startSmtpListener({ port: 0, intake, logger, maxMessageBytes: 5 * 1024 * 1024 }),
     startSmtpListener({ port: 0, intake: refusingIntake, logger }),

@@ -1,6 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseRepository } from '../../db/repositories/case.repository';
+import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
+import { createQueueRepository } from '../../db/repositories/queue.repository';
+import { createUserRepository } from '../../db/repositories/user.repository';
 import { DEMO } from '../../db/seeds/demo';
 import type { Actor } from '../../domain/actor';
 import { createCaseWorkService, type CaseWorkService } from '../../services/case-work.service';
@@ -22,7 +25,13 @@ let bob: Actor;
 beforeAll(async () => {
   ({ env, harness, stop } = await startTimeSkippingCases());
   const db = harness.database.db;
-  service = createCaseWorkService({ temporal: env.client, db, cases: createCaseRepository(db) });
+  service = createCaseWorkService({
+    temporal: env.client,
+    cases: createCaseRepository(db),
+    queues: createQueueRepository(db),
+    users: createUserRepository(db),
+    knowledge: createKnowledgeRepository(db),
+  });
   [gina, sam, sue, alice, bob] = await Promise.all([actorFor(db, 'gina'), actorFor(db, 'sam'), actorFor(db, 'sue'), actorFor(db, 'alice'), actorFor(db, 'bob')]);
 });
 
