@@ -1,13 +1,5 @@
 import { MANAGER_ROLES, ROLES, STAFF_ROLES, type Role } from '../domain/actor';
-import type { Database } from '../db/connection';
-import { createCaseRepository } from '../db/repositories/case.repository';
-import { createDirectoryRepository } from '../db/repositories/directory.repository';
-import { createEntitlementRepository } from '../db/repositories/entitlement.repository';
-import { createGoalRepository } from '../db/repositories/goal.repository';
-import { createQueueRepository } from '../db/repositories/queue.repository';
-import { createRoutingRuleRepository } from '../db/repositories/routing-rule.repository';
-import { createSlaPolicyRepository } from '../db/repositories/sla-policy.repository';
-import { createRecordsService, type RecordsService } from '../services/records.service';
+import type { RecordsService } from '../services/records.service';
 import { caseNumberParams } from './case.schemas';
 import {
   accountViewSchema,
@@ -35,9 +27,7 @@ import {
 import { defineRoute, type RouteDefinition } from './route';
 
 export interface RecordRouteDependencies {
-  readonly db: Database;
-  /** Built from `db` when not given (tests may pass their own). */
-  readonly records?: RecordsService;
+  readonly records: RecordsService;
 }
 
 const STAFF = STAFF_ROLES;
@@ -47,25 +37,12 @@ const READERS = ROLES;
 
 const notVisible = 'Unknown, or not visible to the caller (the same answer for both)';
 
-/** Builds the records service and its repositories over one database. */
-export function createRecordsServiceFor(db: Database): RecordsService {
-  return createRecordsService({
-    directory: createDirectoryRepository(db),
-    entitlements: createEntitlementRepository(db),
-    queues: createQueueRepository(db),
-    slaPolicies: createSlaPolicyRepository(db),
-    routingRules: createRoutingRuleRepository(db),
-    goals: createGoalRepository(db),
-    cases: createCaseRepository(db),
-  });
-}
-
 /**
  * The reference records around cases: customers (contacts, accounts), products, entitlements,
  * queues, SLA policies, routing rules and goals. Roles are checked by each route, rows by the service.
  */
 export function recordRoutes(deps: RecordRouteDependencies): RouteDefinition[] {
-  const records = deps.records ?? createRecordsServiceFor(deps.db);
+  const { records } = deps;
   return [
     // ---- customers ----
     defineRoute({

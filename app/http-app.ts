@@ -7,6 +7,15 @@ import { knowledgeRoutes } from '../api/knowledge.routes';
 import { recordRoutes } from '../api/records.routes';
 import { createApiServer, type RouteRegistrar } from '../api/server';
 import { usesChannelAuthorization } from '../bot/direct-line';
+import { checkDatabase, type Database } from '../db/connection';
+import { createCaseRepository } from '../db/repositories/case.repository';
+import { createDirectoryRepository } from '../db/repositories/directory.repository';
+import { createEntitlementRepository } from '../db/repositories/entitlement.repository';
+import { createGoalRepository } from '../db/repositories/goal.repository';
+import { createQueueRepository } from '../db/repositories/queue.repository';
+import { createRoutingRuleRepository } from '../db/repositories/routing-rule.repository';
+import { createSlaPolicyRepository } from '../db/repositories/sla-policy.repository';
+import { createRecordsService, type RecordsService } from '../services/records.service';
 import type { AppServices } from './app-services';
 
 export interface HttpAppDependencies {
@@ -24,15 +33,29 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
   return createApiServer({
     logger: deps.logger,
     version: '0.1.0',
-    health: { db: services.db, temporal: deps.temporal.connection, describe: { database: deps.databaseDescription, temporal: deps.temporal.address } },
+    health: { pingDatabase: () => checkDatabase(services.db), temporal: deps.temporal.connection, describe: { database: deps.databaseDescription, temporal: deps.temporal.address } },
     // Direct Line, its connector and /api/messages carry the channel's own tokens, checked there.
     authenticate: createAuthenticator(services.auth, { channelAuthorized: (path) => usesChannelAuthorization(path) }),
     rateLimit: createRateLimiter(),
     definitions: [
       ...caseRoutes({ cases: services.cases, caseRecords: services.caseRecords, caseActivities: services.caseActivities, caseWork: services.caseWork, history: services.history }),
       ...knowledgeRoutes(services.knowledge),
-      ...recordRoutes({ db: services.db }),
+      ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
     ],
     routes: [(server) => registerAuthRoutes(server, services.auth), ...(deps.channelRoutes ?? [])],
   });
 }
+
+/** Builds the records service and its repositories over one database. */
+export function createRecordsServiceFor(db: Database): RecordsService {
+  return createRecordsService({
+    directory: createDirectoryRepository(db),
+    entitlements: createEntitlementRepository(db),
+    queues: createQueueRepository(db),
+    slaPolicies: createSlaPolicyRepository(db),
+    routingRules: createRoutingRuleRepository(db),
+    goals: createGoalRepository(db),
+    cases: createCaseRepository(db),
+  });
+}
+

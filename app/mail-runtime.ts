@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/connection';
+import { createNotificationOutbox } from '../db/repositories/notification-outbox.repository';
 import { createCustomerRepository } from '../db/repositories/customer.repository';
 import { createEmailRepository } from '../db/repositories/email.repository';
 import { createEmailIntakeService } from '../services/email-intake.service';
@@ -37,7 +38,7 @@ export async function startEmailIntake(config: AppConfig, services: AppServices,
 /** Outbound mail (worker processes): delivers the notification outbox by SMTP relay or to .eml files. */
 export function startOutboundMail(config: AppConfig, db: Database, logger: Logger, lifecycle: Lifecycle): void {
   const delivery = createMailDelivery({
-    db,
+    outbox: createNotificationOutbox(db),
     transport: config.mail.relayUrl ? { relayUrl: config.mail.relayUrl } : 'outbox',
     from: config.mail.from,
     outboxDir: config.mail.outboxDir,

@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Logger } from 'pino';
-import type { Database } from '../db/connection';
-import { createEmailRepository } from '../db/repositories/email.repository';
-import { createNotificationOutbox, payloadOf, type ClaimedNotification } from '../db/repositories/notification-outbox.repository';
+import { payloadOf, type ClaimedNotification, type NotificationOutbox } from '../db/repositories/notification-outbox.repository';
 import { startOutboxLoop } from './outbox-loop';
 
 /**
@@ -26,7 +24,8 @@ import { startOutboxLoop } from './outbox-loop';
 export type MailTransportSetting = 'outbox' | { readonly relayUrl: string };
 
 export interface MailDeliveryOptions {
-  readonly db: Database;
+  /** The notification outbox the email rows are claimed from. */
+  readonly outbox: NotificationOutbox;
   /** `outbox`: each message is written to `outboxDir` as an .eml file (development); else sent through the relay. */
   readonly transport: MailTransportSetting;
   readonly from: string;
@@ -73,7 +72,7 @@ export const DEFAULT_MAX_ATTEMPTS = 10;
 
 export function createMailDelivery(options: MailDeliveryOptions): MailDelivery {
   const { logger } = options;
-  const outbox = createNotificationOutbox(options.db);
+  const { outbox } = options;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const domain = options.from.split('@')[1] ?? 'caseflow.local';
@@ -136,18 +135,16 @@ export function createMailDelivery(options: MailDeliveryOptions): MailDelivery {
             },
           };
           await send(row.id, message);
-          await outbox.delivered(row, async (trx) => {
-            // The sent message is on record, so a reply naming it (In-Reply-To) threads to the case too.
-            await createEmailRepository(trx).recordOutbound({
-              messageId: message.messageId,
-              caseId: row.case_id,
-              caseNumber,
-              notificationId: row.id,
-              fromAddress: options.from,
-              toAddresses: [recipient],
-              subject: rendered.subject,
-              textBody: rendered.text,
-            });
+          // The sent message is on record, so a reply naming it (In-Reply-To) threads to the case too.
+          await outbox.deliveredEmail(row, {
+            messageId: message.messageId,
+            caseId: row.case_id,
+            caseNumber,
+            notificationId: row.id,
+            fromAddress: options.from,
+            toAddresses: [recipient],
+            subject: rendered.subject,
+            textBody: rendered.text,
           });
           sent++;
         } catch (error) {

@@ -1,4 +1,5 @@
 import type { Database } from '../connection';
+import { createEmailRepository, type OutboundEmail } from './email.repository';
 
 /** A notification claimed for delivery, with what every channel needs to render it. */
 export interface ClaimedNotification {
@@ -20,6 +21,13 @@ export interface ClaimedNotification {
  * ahead by the lease), so two processes never take the same row, and one that dies mid-batch
  * leaves rows that another picks up when the lease runs out.
  */
+function markDelivered(trx: Database, row: ClaimedNotification) {
+  return trx('notifications')
+    .where({ id: row.id })
+    .whereNull('delivered_at')
+    .update({ delivered_at: trx.fn.now(), attempts: row.attempts + 1, last_error: null, next_attempt_at: null });
+}
+
 export function createNotificationOutbox(db: Database) {
   return {
     async claim(channel: 'email' | 'bot', limit: number, leaseMs: number, maxAttempts: number): Promise<ClaimedNotification[]> {
@@ -46,14 +54,16 @@ export function createNotificationOutbox(db: Database) {
       return result.rows;
     },
 
-    /** Records a delivery; `work` runs in the same transaction (e.g. keeping the sent message on record). */
-    async delivered(row: ClaimedNotification, work?: (trx: Database) => Promise<void>): Promise<void> {
+    /** Records a delivery. */
+    async delivered(row: ClaimedNotification): Promise<void> {
+      await markDelivered(db, row);
+    },
+
+    /** Records an email's delivery and keeps the sent message on record, in one transaction. */
+    async deliveredEmail(row: ClaimedNotification, message: OutboundEmail): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('notifications')
-          .where({ id: row.id })
-          .whereNull('delivered_at')
-          .update({ delivered_at: trx.fn.now(), attempts: row.attempts + 1, last_error: null, next_attempt_at: null });
-        if (work) await work(trx);
+        await markDelivered(trx, row);
+        await createEmailRepository(trx).recordOutbound(message);
       });
     },
 

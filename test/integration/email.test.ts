@@ -15,6 +15,7 @@ import { migrateToLatest } from '../../db/migrate';
 import { createCaseRepository } from '../../db/repositories/case.repository';
 import { createCustomerRepository } from '../../db/repositories/customer.repository';
 import { createEmailRepository } from '../../db/repositories/email.repository';
+import { createNotificationOutbox } from '../../db/repositories/notification-outbox.repository';
 import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
 import { createQueueRepository } from '../../db/repositories/queue.repository';
 import { createUserRepository } from '../../db/repositories/user.repository';
@@ -346,7 +347,7 @@ describe.each(databaseKinds)('email delivery on a real Temporal server (%s)', (k
     try {
       const { caseNumber, caseId } = await aliceMailsSupport(world);
       const { reply } = await ginaAnswers(world, caseNumber, caseId, 'Please restart the print spooler.');
-      const delivery = createMailDelivery({ db: world.db, transport: 'outbox', from: 'support@caseflow.example', outboxDir, publicBaseUrl: 'http://caseflow.test', logger });
+      const delivery = createMailDelivery({ outbox: createNotificationOutbox(world.db), transport: 'outbox', from: 'support@caseflow.example', outboxDir, publicBaseUrl: 'http://caseflow.test', logger });
       try {
         expect(await delivery.deliverPending(50)).toEqual({ delivered: 2, failed: 0, gaveUp: 0 });
         expect(await delivery.deliverPending(50)).toEqual({ delivered: 0, failed: 0, gaveUp: 0 });
@@ -406,7 +407,7 @@ describe.each(databaseKinds)('email delivery on a real Temporal server (%s)', (k
       const attempts = () => world.db('notifications').whereIn('id', ids).orderBy('created_at').select<Attempt[]>('id', 'delivered_at', 'attempts', 'last_error', 'next_attempt_at');
 
       // Nothing listens on the relay port: both attempts are counted and postponed.
-      const unreachable = createMailDelivery({ db: world.db, transport: { relayUrl: `smtp://127.0.0.1:${await closedPort()}` }, from: 'support@caseflow.example', outboxDir: '/nonexistent', publicBaseUrl: 'http://caseflow.test', logger });
+      const unreachable = createMailDelivery({ outbox: createNotificationOutbox(world.db), transport: { relayUrl: `smtp://127.0.0.1:${await closedPort()}` }, from: 'support@caseflow.example', outboxDir: '/nonexistent', publicBaseUrl: 'http://caseflow.test', logger });
       try {
         expect(await unreachable.deliverPending(50)).toEqual({ delivered: 0, failed: 2, gaveUp: 0 });
       } finally {
@@ -421,7 +422,7 @@ describe.each(databaseKinds)('email delivery on a real Temporal server (%s)', (k
 
       // Due again (the retry delay has passed): the loop delivers both through the relay that works.
       await world.db('notifications').whereIn('id', ids).update({ next_attempt_at: null });
-      const delivery = createMailDelivery({ db: world.db, transport: { relayUrl: `smtp://127.0.0.1:${relayPort}` }, from: 'support@caseflow.example', outboxDir: '/nonexistent', publicBaseUrl: 'http://caseflow.test', logger });
+      const delivery = createMailDelivery({ outbox: createNotificationOutbox(world.db), transport: { relayUrl: `smtp://127.0.0.1:${relayPort}` }, from: 'support@caseflow.example', outboxDir: '/nonexistent', publicBaseUrl: 'http://caseflow.test', logger });
       const loop = startMailDeliveryLoop({ delivery, intervalMs: 50, logger });
       try {
         await eventually(attempts, (rows) => rows.every((row) => row.delivered_at !== null));

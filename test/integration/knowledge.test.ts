@@ -190,7 +190,7 @@ describe('knowledge routes over HTTP (pglite)', () => {
     const knowledge = createKnowledgeService({ knowledge: createKnowledgeRepository(database.db) });
     server = createApiServer({
       logger: pino({ level: 'silent' }),
-      health: { db: database.db, temporal: {} as Connection, describe: { database: 'pglite', temporal: 'none' } },
+      health: { pingDatabase: () => Promise.resolve(), temporal: {} as Connection, describe: { database: 'pglite', temporal: 'none' } },
       // Stands in for the real authentication: the test names the signed-in user in a header.
       authenticate: (req: Request, _res: Response, next: Next) => {
         const username = req.header('x-test-user');
