@@ -6,9 +6,9 @@ import type { CustomerRepository } from '../db/repositories/customer.repository'
 import type { EmailRepository } from '../db/repositories/email.repository';
 import type { UserRepository } from '../db/repositories/user.repository';
 import type { Actor } from '../domain/actor';
-import type { CaseService } from './case.service';
-import type { CaseWorkService } from './case-work.service';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import type { CaseService } from '../services/case.service';
+import type { CaseWorkService } from '../services/case-work.service';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../services/errors';
 import { caseNumbersIn, withoutCaseNumberTags } from '../domain/case-number';
 
 /**

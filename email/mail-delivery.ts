@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Logger } from 'pino';
 import { payloadOf, type ClaimedNotification, type NotificationOutbox } from '../db/repositories/notification-outbox.repository';
-import { startOutboxLoop } from './outbox-loop';
+import { startOutboxLoop } from '../services/outbox-loop';
 
 /**
  * The outbound mail channel: delivers the `notifications` outbox rows whose channel is email.
