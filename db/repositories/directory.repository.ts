@@ -132,6 +132,17 @@ export function createDirectoryRepository(db: Database) {
       return new Set(await db('products').whereIn('id', [...ids]).pluck<string[]>('id'));
     },
 
+    /** The id of the product with this code or name (any letter case). */
+    async findProductId(codeOrName: string): Promise<string | undefined> {
+      const row = await db('products').whereRaw('lower(code) = lower(?) or lower(name) = lower(?)', [codeOrName, codeOrName]).first<{ id: string } | undefined>('id');
+      return row?.id;
+    },
+
+    /** Every product code, in order. */
+    async productCodes(): Promise<string[]> {
+      return db('products').orderBy('code').pluck<string[]>('code');
+    },
+
     /** The contact's cases that `scope` may see, open and resolved. */
     contactCaseCounts(contactId: string, scope: CaseScope): Promise<CaseCounts> {
       return countCases((q) => void q.where('cases.customer_contact_id', contactId), scope);

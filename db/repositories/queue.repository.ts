@@ -13,7 +13,7 @@ export interface QueueRecord {
 export interface QueueCounts {
   /** Active cases in the queue that nobody has taken. */
   readonly waiting: number;
-  /** Cases someone owns that are not resolved, cancelled or closed. */
+  /** Open cases (OPEN_CASE_STATUSES: active, on hold, waiting for the customer) that someone owns. */
   readonly inProgress: number;
   /** Open cases whose SLA is nearing non-compliance or already non-compliant. */
   readonly slaAtRisk: number;
@@ -39,7 +39,6 @@ export interface QueueMemberRecord {
   readonly role: string;
 }
 
-const FINISHED = ['resolved', 'cancelled', 'closed'] as const;
 const AT_RISK = ['nearing_noncompliance', 'noncompliant'] as const;
 const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
@@ -59,21 +58,61 @@ export function createQueueRepository(db: Database) {
       return r ? { id: r.id, name: r.name, email: r.email, description: r.description, isDefault: r.is_default } : undefined;
     },
 
-    /** Work counts of every queue that has cases; a queue missing from the map has none. */
-    async counts(): Promise<Map<string, QueueCounts>> {
+    /** Work counts of every queue that has cases (or of these queues only); a queue missing from the map has none. */
+    async counts(queueIds?: readonly string[]): Promise<Map<string, QueueCounts>> {
       const rows = await db('cases')
         .whereNotNull('queue_id')
+        .modify((q) => {
+          if (queueIds) q.whereIn('queue_id', [...queueIds]);
+        })
         .groupBy('queue_id')
         .select<{ queue_id: string; waiting: string; in_progress: string; sla_at_risk: string }[]>(
           'queue_id',
           db.raw(`count(*) filter (where status = 'active' and owner_user_id is null) as waiting`),
-          db.raw(`count(*) filter (where owner_user_id is not null and status not in (${placeholders(FINISHED)})) as in_progress`, [...FINISHED]),
+          db.raw(`count(*) filter (where owner_user_id is not null and status in (${placeholders(OPEN_CASE_STATUSES)})) as in_progress`, [...OPEN_CASE_STATUSES]),
           db.raw(`count(*) filter (where status in (${placeholders(OPEN_CASE_STATUSES)}) and sla_state in (${placeholders(AT_RISK)})) as sla_at_risk`, [
             ...OPEN_CASE_STATUSES,
             ...AT_RISK,
           ]),
         );
       return new Map(rows.map((r) => [r.queue_id, { waiting: Number(r.waiting), inProgress: Number(r.in_progress), slaAtRisk: Number(r.sla_at_risk) }]));
+    },
+
+    /** These queues, by name. */
+    async listByIds(ids: readonly string[]): Promise<Pick<QueueRecord, 'id' | 'name'>[]> {
+      if (ids.length === 0) return [];
+      return db('queues').whereIn('id', [...ids]).orderBy([{ column: 'name' }, { column: 'id' }]).select<{ id: string; name: string }[]>('id', 'name');
+    },
+
+    /** The queue named `name` (any letter case), else the first by name whose name contains it. */
+    async findByName(name: string): Promise<Pick<QueueRecord, 'id' | 'name'> | undefined> {
+      const clean = name.trim();
+      return (
+        (await db('queues').whereRaw('lower(name) = lower(?)', [clean]).first<{ id: string; name: string } | undefined>('id', 'name')) ??
+        (await db('queues').whereRaw('lower(name) like lower(?)', [`%${clean.replace(/[%_\\]/g, '')}%`]).orderBy('name').first<{ id: string; name: string } | undefined>('id', 'name'))
+      );
+    },
+
+    /** Numbers of the waiting cases (active, nobody has taken them) in these queues, oldest first, at most `limit`. */
+    async waitingCaseNumbers(queueIds: readonly string[], limit: number): Promise<string[]> {
+      return db('cases')
+        .whereIn('queue_id', [...queueIds])
+        .where({ status: 'active' })
+        .whereNull('owner_user_id')
+        .orderBy([{ column: 'created_at' }, { column: 'case_number' }])
+        .limit(limit)
+        .pluck<string[]>('case_number');
+    },
+
+    /** Open cases whose SLA is at risk (whatever their queue), the earliest first-response deadline first, at most `limit`. */
+    async slaAtRiskCases(limit: number): Promise<{ caseNumber: string; title: string; slaState: string; resolveBy: string | null }[]> {
+      const rows = await db('cases')
+        .whereIn('status', [...OPEN_CASE_STATUSES])
+        .whereIn('sla_state', [...AT_RISK])
+        .orderBy([{ column: 'first_response_by' }, { column: 'resolve_by' }])
+        .limit(limit)
+        .select<{ case_number: string; title: string; sla_state: string; resolve_by: Date | null }[]>('case_number', 'title', 'sla_state', 'resolve_by');
+      return rows.map((r) => ({ caseNumber: r.case_number, title: r.title, slaState: r.sla_state, resolveBy: iso(r.resolve_by) }));
     },
 
     /** The queue's waiting cases (active, nobody has taken them), oldest first. */

@@ -96,6 +96,15 @@ export function createSlaPolicyRepository(db: Database) {
       });
     },
 
+    /** The time zone of the policy's business calendar; null when the policy has no calendar (24x7) or does not exist. */
+    async calendarTimeZone(policyId: string): Promise<string | null> {
+      const row = await db('sla_policies as p')
+        .leftJoin('business_calendars as c', 'c.id', 'p.business_calendar_id')
+        .where('p.id', policyId)
+        .first<{ time_zone: string | null } | undefined>('c.time_zone');
+      return row?.time_zone ?? null;
+    },
+
     /** The case's KPI clocks as the workflow last recorded them: first response, then resolve. */
     async kpiInstances(caseId: string): Promise<SlaKpiInstanceRecord[]> {
       const rows = await db('sla_kpi_instances')

@@ -1,5 +1,5 @@
 import type { Database } from '../connection';
-import type { Actor, Role } from '../../domain/actor';
+import { STAFF_ROLES, type Actor, type Role } from '../../domain/actor';
 
 /** What signing in checks: the password hash (null: no password set) and whether the account is disabled. */
 export interface UserCredentials {
@@ -35,6 +35,41 @@ export function createUserRepository(db: Database) {
 
     async findActorByUsername(username: string): Promise<Actor | undefined> {
       return toActor(await actorQuery().where('u.username', username).first<ActorRow | undefined>());
+    },
+
+    async findDisplayName(userId: string): Promise<string | undefined> {
+      const row = await db('users').where({ id: userId }).first<{ display_name: string } | undefined>('display_name');
+      return row?.display_name;
+    },
+
+    /** The agent, supervisor or administrator with this username or display name (any letter case). */
+    async findStaffByName(name: string): Promise<{ id: string; displayName: string } | undefined> {
+      const row = await db('users')
+        .whereIn('role', [...STAFF_ROLES])
+        .andWhere((q) => q.whereRaw('lower(username) = lower(?)', [name]).orWhereRaw('lower(display_name) = lower(?)', [name]))
+        .first<{ id: string; display_name: string } | undefined>('id', 'display_name');
+      return row && { id: row.id, displayName: row.display_name };
+    },
+
+    /** Whether a contact has this email address, or a user has it as email or username (`address` must be lower case already). */
+    async isAddressKnown(address: string): Promise<boolean> {
+      const known =
+        (await db('contacts').whereRaw('lower(email) = ?', [address]).first<{ id: string } | undefined>('id')) ??
+        (await db('users').whereRaw('lower(email) = ? or lower(username) = ?', [address, address]).first<{ id: string } | undefined>('id'));
+      return known !== undefined;
+    },
+
+    /** A new contact and its customer user (username and email: the address), in one transaction; returns the user's id. */
+    async createContactUser(contact: { firstName: string; lastName: string; email: string; displayName: string }): Promise<string> {
+      return db.transaction(async (trx) => {
+        const [created] = await trx('contacts').insert({ first_name: contact.firstName, last_name: contact.lastName, email: contact.email }).returning<{ id: string }[]>('id');
+        if (!created) throw new Error('contact not created');
+        const [user] = await trx('users')
+          .insert({ username: contact.email, display_name: contact.displayName, email: contact.email, role: 'customer', contact_id: created.id })
+          .returning<{ id: string }[]>('id');
+        if (!user) throw new Error('user not created');
+        return user.id;
+      });
     },
 
     /** The user's credentials, by sign-in name or by id. */
