@@ -4,9 +4,9 @@ import type { Duplex } from 'node:stream';
 import type { Activity, ChannelAccount } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
+import type { DirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';
 import { DirectLineStreams, parseWatermark } from './stream';
 import { type DirectLineClaims, type DirectLineTokens, randomId } from './tokens';
-import type { DirectLineTranscripts } from './transcript.repository';
 
 /** Where the Direct Line 3.0 API lives, as on Azure's service. */
 const BASE = '/v3/directline';
@@ -173,31 +173,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     return { caseflowUserId: claims.caseflowUserId };
   }
 
-  server.post(`${BASE}/tokens/generate`, (req, res, next) => {
-    const user = deps.signedInUser?.(req);
-    const conversationId = randomId();
-    const claims = {
-      scope: 'conversation' as const,
-      conv: conversationId,
-      user: user ? `dl_${user.id}` : `dl_${randomId(12)}`,
-      ...(user ? { caseflowUserId: user.id } : {}),
-      ...(user?.name ? { name: user.name } : {}),
-    };
-    res.header('cache-control', 'no-store');
-    res.send(200, { conversationId, token: tokens.issue(claims, ttl), expires_in: ttl });
-    next();
-  });
-
-  server.post(`${BASE}/tokens/refresh`, (req, res, next) => {
-    const claims = authorize(req, res);
-    if (claims) {
-      const { scope, conv, user, caseflowUserId, name } = claims;
-      const renewed = { scope, conv, user, ...(caseflowUserId ? { caseflowUserId } : {}), ...(name ? { name } : {}) };
-      res.header('cache-control', 'no-store');
-      res.send(200, { conversationId: conv, token: tokens.issue(renewed, ttl), expires_in: ttl });
-    }
-    next();
-  });
+  registerTokenRoutes(server, deps, ttl, authorize);
 
   server.post(`${BASE}/conversations`, async (req, res) => {
     const claims = authorize(req, res);
@@ -279,7 +255,63 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     res.send(200, { id: stored.id });
   });
 
-  // The Connector API subset the adapter calls for replies (sendToConversation, replyToActivity).
+  registerConnector(server, connectorPath, { tokens, transcripts, botAccount, appended });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (streams.handleUpgrade(req, socket, head)) return;
+    // Not a stream URL: another upgrade listener's, or nobody's (then answer, rather than leave the socket hanging).
+    if (server.server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  };
+  server.server.on('upgrade', onUpgrade);
+
+  return {
+    async close() {
+      server.server.off('upgrade', onUpgrade);
+      await streams.close();
+    },
+  };
+}
+
+/** Tokens: a new conversation's (bound to the signed-in caseflow user, if any), and a refreshed one. */
+function registerTokenRoutes(
+  server: Server,
+  deps: Pick<DirectLineDependencies, 'tokens' | 'signedInUser'>,
+  ttl: number,
+  authorize: (req: Request, res: Response) => DirectLineClaims | undefined,
+): void {
+  server.post(`${BASE}/tokens/generate`, (req, res, next) => {
+    const user = deps.signedInUser?.(req);
+    const conversationId = randomId();
+    const claims = {
+      scope: 'conversation' as const,
+      conv: conversationId,
+      user: user ? `dl_${user.id}` : `dl_${randomId(12)}`,
+      ...(user ? { caseflowUserId: user.id } : {}),
+      ...(user?.name ? { name: user.name } : {}),
+    };
+    res.header('cache-control', 'no-store');
+    res.send(200, { conversationId, token: deps.tokens.issue(claims, ttl), expires_in: ttl });
+    next();
+  });
+
+  server.post(`${BASE}/tokens/refresh`, (req, res, next) => {
+    const claims = authorize(req, res);
+    if (claims) {
+      const { scope, conv, user, caseflowUserId, name } = claims;
+      const renewed = { scope, conv, user, ...(caseflowUserId ? { caseflowUserId } : {}), ...(name ? { name } : {}) };
+      res.header('cache-control', 'no-store');
+      res.send(200, { conversationId: conv, token: deps.tokens.issue(renewed, ttl), expires_in: ttl });
+    }
+    next();
+  });
+}
+
+/** The Connector API subset the adapter calls for replies (sendToConversation, replyToActivity). */
+function registerConnector(
+  server: Server,
+  connectorPath: string,
+  { tokens, transcripts, botAccount, appended }: { tokens: DirectLineTokens; transcripts: DirectLineTranscripts; botAccount: ChannelAccount; appended: EventEmitter },
+): void {
   const receiveFromBot = async (req: Request, res: Response): Promise<void> => {
     const token = bearerToken(req);
     const check = token ? tokens.verify(token, 'connector') : undefined;
@@ -304,18 +336,4 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   };
   server.post(`${connectorPath}/v3/conversations/:conversationId/activities`, receiveFromBot);
   server.post(`${connectorPath}/v3/conversations/:conversationId/activities/:replyToId`, receiveFromBot);
-
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (streams.handleUpgrade(req, socket, head)) return;
-    // Not a stream URL: another upgrade listener's, or nobody's (then answer, rather than leave the socket hanging).
-    if (server.server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-  };
-  server.server.on('upgrade', onUpgrade);
-
-  return {
-    async close() {
-      server.server.off('upgrade', onUpgrade);
-      await streams.close();
-    },
-  };
 }

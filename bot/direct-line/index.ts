@@ -12,12 +12,13 @@
  * Transcripts live in `directline_conversations` (one row per conversation, holding the watermark
  * counter; `user_id` set null when the caseflow user is deleted) and `directline_activities` (one row
  * per activity, primary key (conversation_id, watermark), cascading with the conversation):
- * db/migrations/0012_direct_line.ts and transcript.repository.ts. For a retention job,
+ * db/migrations/0012_direct_line.ts and db/repositories/direct-line-transcript.repository.ts. For a retention job,
  * `transcripts.pruneOlderThan(cutoff)` deletes conversations created before the cutoff (not scheduled).
  */
 export { DIRECT_LINE_CHANNEL_ID, registerDirectLine, usesChannelAuthorization } from './direct-line.routes';
 export type { DeliverActivity, DirectLineCaller, DirectLineDependencies, DirectLineHandle } from './direct-line.routes';
 export { DirectLineTokens, directLineConnectorCredentials } from './tokens';
 export type { DirectLineClaims, DirectLineTokenScope, RequestSigner } from './tokens';
-export { createDirectLineTranscripts } from './transcript.repository';
-export type { ActivityPage, DirectLineConversation, DirectLineTranscripts } from './transcript.repository';
+// The transcript store is a repository (db/); re-exported so Direct Line is wired from one module.
+export { createDirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';
+export type { ActivityPage, DirectLineConversation, DirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';

@@ -3,8 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { DirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';
 import type { DirectLineTokens } from './tokens';
-import type { DirectLineTranscripts } from './transcript.repository';
 
 /** `/v3/directline/conversations/<id>/stream`, the path of every stream URL this endpoint hands out. */
 export const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { Database } from '../../db/connection';
+import type { Database } from '../connection';
 
 /** A conversation of the self-hosted Direct Line. */
 export interface DirectLineConversation {
