@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/connection';
 import { createNotificationOutbox, payloadOf, type ClaimedNotification } from '../db/repositories/notification-outbox.repository';
 import { startOutboxLoop } from '../services/outbox-loop';
-import { surveyCard } from './cards';
+import { surveyCard } from './cards/survey-card';
 import type { ConversationReferenceRepository } from './conversation-references';
 
 const str = (payload: Record<string, unknown>, key: string): string => (typeof payload[key] === 'string' ? payload[key] : '');

@@ -14,7 +14,7 @@ import {
 } from 'botbuilder-dialogs';
 import type { AppServices } from '../../app/app-services';
 import { PRIORITIES, type Channel, type Priority } from '../../domain/case';
-import { articlesCard } from '../cards';
+import { articlesCard } from '../cards/articles-card';
 import { isEmailAddress, type Identity, type IdentityState } from '../identity';
 import { MAX_TEXT_CHARS } from '../intents';
 import { slaPromise } from './sla-promise';
