@@ -3,15 +3,13 @@ import type { Logger } from 'pino';
 import type { RouteRegistrar } from '../api/server';
 import type { AuthenticatedRequest } from '../api/auth-context';
 import { createBotAdapter, registerBotRoute } from '../bot/adapter';
-import {
-  createConversationReferenceMiddleware,
-  createConversationReferenceRepository,
-  defaultServiceUrlAllowList,
-} from '../bot/conversation-references';
+import { createConversationReferenceMiddleware, createConversationReferences, defaultServiceUrlAllowList } from '../bot/conversation-references';
 import { createDirectLineTranscripts, DirectLineTokens, directLineConnectorCredentials, registerDirectLine, type DirectLineHandle } from '../bot/direct-line';
 import { createBotDelivery, startBotDeliveryLoop } from '../bot/proactive';
 import { registerWebChat } from '../bot/web-chat.route';
 import type { Database } from '../db/connection';
+import { createConversationReferenceRepository } from '../db/repositories/conversation-reference.repository';
+import { createNotificationOutbox } from '../db/repositories/notification-outbox.repository';
 import type { AppConfig } from './config';
 import { StartupError } from './startup-error';
 
@@ -51,7 +49,9 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
     // Missing bot credentials in production: one line naming the variable.
     throw new StartupError(`Invalid configuration: ${(error as Error).message}`);
   }
-  const references = createConversationReferenceRepository(db, { allowedServiceUrls: defaultServiceUrlAllowList(config.env, config.publicBaseUrl) });
+  const references = createConversationReferences(createConversationReferenceRepository(db), {
+    allowedServiceUrls: defaultServiceUrlAllowList(config.env, config.publicBaseUrl),
+  });
   adapter.use(createConversationReferenceMiddleware(references, logger));
   const bot = createBot({
     onUserLinked: async (context, userId) => {
@@ -59,7 +59,8 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
       await references.linkUser(channelId, conversation.id, userId);
     },
   });
-  const proactive = startBotDeliveryLoop(createBotDelivery({ db, adapter, appId: config.bot.appId ?? '', references, logger }), logger);
+  const outbox = createNotificationOutbox(db);
+  const proactive = startBotDeliveryLoop(createBotDelivery({ outbox, adapter, appId: config.bot.appId ?? '', references, logger }), logger);
   let directLine: DirectLineHandle | undefined;
   return {
     routes: [

@@ -1,6 +1,6 @@
 import { type ConversationReference, type Middleware, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Database } from '../db/connection';
+import type { ConversationReferenceRepository, StoredConversationReference } from '../db/repositories/conversation-reference.repository';
 import { signedInUserIdOf, type BotMode } from './adapter';
 
 /**
@@ -52,43 +52,12 @@ export function defaultServiceUrlAllowList(mode: BotMode, ownBaseUrl: string): s
   return [own, 'https://*.botframework.com', 'http://localhost:*', 'http://127.0.0.1:*'];
 }
 
-export interface StoredConversationReference {
-  readonly channelId: string;
-  readonly conversationId: string;
-  readonly serviceUrl: string;
-  readonly userId: string | null;
-  /** What adapter.continueConversationAsync needs. */
-  readonly reference: Partial<ConversationReference>;
-  readonly updatedAt: string;
-}
-
-interface ReferenceRow {
-  channel_id: string;
-  conversation_id: string;
-  service_url: string;
-  user_id: string | null;
-  reference: Partial<ConversationReference>;
-  updated_at: Date | string;
-}
-
-function toStored(row: ReferenceRow): StoredConversationReference {
-  return {
-    channelId: row.channel_id,
-    conversationId: row.conversation_id,
-    serviceUrl: row.service_url,
-    userId: row.user_id,
-    reference: row.reference,
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
-}
-
 /**
- * Conversation references (`conversation_references`, db/migrations/0008_bot.ts): the latest of
- * each channel conversation, for proactive messages (SLA warnings to agents, surveys to customers).
- * One row per channel and conversation: the latest activity's reference wins, and a user once
- * linked stays linked until another user is.
+ * Conversation references for proactive messages (SLA warnings to agents, surveys to customers),
+ * over the conversation reference repository, with the allow list applied both ways: a reference
+ * whose service URL is not allowed is neither stored nor used.
  */
-export function createConversationReferenceRepository(db: Database, options: { readonly allowedServiceUrls: readonly string[] }) {
+export function createConversationReferences(repository: ConversationReferenceRepository, options: { readonly allowedServiceUrls: readonly string[] }) {
   const allowed = (url: string | undefined | null): boolean => isAllowedServiceUrl(url, options.allowedServiceUrls);
 
   return {
@@ -102,54 +71,35 @@ export function createConversationReferenceRepository(db: Database, options: { r
       const conversationId = reference.conversation?.id;
       const serviceUrl = reference.serviceUrl;
       if (!channelId || !conversationId || !serviceUrl || !allowed(serviceUrl)) return false;
-      await db('conversation_references')
-        .insert({
-          channel_id: channelId,
-          conversation_id: conversationId,
-          service_url: serviceUrl,
-          user_id: userId ?? null,
-          reference: JSON.stringify(reference),
-          updated_at: db.fn.now(),
-        })
-        .onConflict(['channel_id', 'conversation_id'])
-        .merge({
-          service_url: db.raw('excluded.service_url'),
-          reference: db.raw('excluded.reference'),
-          updated_at: db.raw('excluded.updated_at'),
-          user_id: db.raw('coalesce(excluded.user_id, conversation_references.user_id)'),
-        });
+      await repository.upsert({ channelId, conversationId, serviceUrl, userId: userId ?? null, reference });
       return true;
     },
 
     /** Links a conversation to the caseflow user it turned out to be (e.g. after signing in in chat). */
-    async linkUser(channelId: string, conversationId: string, userId: string): Promise<boolean> {
-      const updated = await db('conversation_references')
-        .where({ channel_id: channelId, conversation_id: conversationId })
-        .update({ user_id: userId, updated_at: db.fn.now() });
-      return updated > 0;
+    linkUser(channelId: string, conversationId: string, userId: string): Promise<boolean> {
+      return repository.linkUser(channelId, conversationId, userId);
     },
 
     async find(channelId: string, conversationId: string): Promise<StoredConversationReference | undefined> {
-      const row = await db('conversation_references').where({ channel_id: channelId, conversation_id: conversationId }).first<ReferenceRow | undefined>();
-      return row && allowed(row.service_url) ? toStored(row) : undefined;
+      const stored = await repository.find(channelId, conversationId);
+      return stored && allowed(stored.serviceUrl) ? stored : undefined;
     },
 
     /** The user's conversations, most recently active first; service URLs no longer allowed are left out. */
     async listByUserId(userId: string): Promise<StoredConversationReference[]> {
-      const rows = await db('conversation_references').where({ user_id: userId }).orderBy('updated_at', 'desc').select<ReferenceRow[]>();
-      return rows.filter((row) => allowed(row.service_url)).map(toStored);
+      return (await repository.listByUserId(userId)).filter((stored) => allowed(stored.serviceUrl));
     },
   };
 }
 
-export type ConversationReferenceRepository = ReturnType<typeof createConversationReferenceRepository>;
+export type ConversationReferences = ReturnType<typeof createConversationReferences>;
 
 /**
  * Saves the reference of every incoming activity before the bot runs, linked to the signed-in
  * caseflow user when the channel authenticated one (signedInUserIdOf). A failure to save is logged,
  * never fails the turn: the reply matters more than a later proactive message.
  */
-export function createConversationReferenceMiddleware(references: ConversationReferenceRepository, logger: Logger): Middleware {
+export function createConversationReferenceMiddleware(references: Pick<ConversationReferences, 'save'>, logger: Logger): Middleware {
   return {
     async onTurn(context, next) {
       try {

@@ -1,10 +1,9 @@
 import type { Activity, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Database } from '../db/connection';
-import { createNotificationOutbox, payloadOf, type ClaimedNotification } from '../db/repositories/notification-outbox.repository';
+import { payloadOf, type ClaimedNotification, type NotificationOutbox } from '../db/repositories/notification-outbox.repository';
 import { startOutboxLoop } from '../services/outbox-loop';
 import { surveyCard } from './cards/survey-card';
-import type { ConversationReferenceRepository } from './conversation-references';
+import type { ConversationReferences } from './conversation-references';
 
 const str = (payload: Record<string, unknown>, key: string): string => (typeof payload[key] === 'string' ? payload[key] : '');
 
@@ -36,11 +35,12 @@ export function notificationActivity(kind: string, caseNumber: string, caseTitle
 }
 
 export interface BotDeliveryOptions {
-  readonly db: Database;
+  /** The notification outbox, whose rows for the bot channel this delivers. */
+  readonly outbox: Pick<NotificationOutbox, 'claim' | 'delivered' | 'failed'>;
   readonly adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
   /** The bot's app id ('' without credentials). */
   readonly appId: string;
-  readonly references: ConversationReferenceRepository;
+  readonly references: Pick<ConversationReferences, 'listByUserId'>;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** A user who has never chatted gets nothing in chat: give up after this many tries (email still reaches them). */
   readonly maxAttempts?: number;
@@ -52,7 +52,7 @@ export interface BotDeliveryOptions {
  * adapter's continueConversation. Runs in processes that host the bot (server, all-in-one).
  */
 export function createBotDelivery(options: BotDeliveryOptions) {
-  const outbox = createNotificationOutbox(options.db);
+  const { outbox } = options;
   const maxAttempts = options.maxAttempts ?? 5;
 
   async function deliver(row: ClaimedNotification): Promise<void> {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../app/app-services';
 import { loadConfig } from '../../app/config';
 import { createCaseflowBot } from '../../bot/caseflow-bot';
-import { KnexStorage } from '../../bot/knex-storage';
+import { BotStateStorage } from '../../bot/bot-state-storage';
+import { createBotStateRepository } from '../../db/repositories/bot-state.repository';
 import { DEMO } from '../../db/seeds/demo';
 import { startTimeSkippingCases, type CaseHarness } from '../support/case-harness';
 import { eventually } from '../support/eventually';
@@ -53,8 +54,9 @@ async function userIdOf(username: string): Promise<string> {
 }
 
 /** A conversation with the bot over the given storage; `signedInAs` simulates our signed-in Web Chat page. */
-async function chat(name: string, options: { signedInAs?: string; storage?: KnexStorage | MemoryStorage } = {}): Promise<ChatUser> {
-  const bot = createCaseflowBot({ services, storage: options.storage ?? new KnexStorage(harness.database.db), mode: 'test', logger: pino({ level: 'silent' }) });
+async function chat(name: string, options: { signedInAs?: string; storage?: BotStateStorage | MemoryStorage } = {}): Promise<ChatUser> {
+  const storage = options.storage ?? new BotStateStorage(createBotStateRepository(harness.database.db));
+  const bot = createCaseflowBot({ services, storage, mode: 'test', logger: pino({ level: 'silent' }) });
   const adapter = new TestAdapter(async (context) => bot.run(context));
   adapter.conversation.conversation = { id: `conv-${name}-${Math.random()}`, isGroup: false, conversationType: 'personal', name };
   adapter.conversation.user = { id: `user-${name}-${Math.random()}`, name };

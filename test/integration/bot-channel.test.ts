@@ -6,12 +6,14 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBotAdapter, TURN_ERROR_MESSAGE } from '../../bot/adapter';
-import { createConversationReferenceRepository, defaultServiceUrlAllowList, isAllowedServiceUrl } from '../../bot/conversation-references';
+import { BotStateStorage, StorageConflictError } from '../../bot/bot-state-storage';
+import { createConversationReferences, defaultServiceUrlAllowList, isAllowedServiceUrl } from '../../bot/conversation-references';
 import { createDirectLineTranscripts, DirectLineTokens, usesChannelAuthorization } from '../../bot/direct-line';
-import { KnexStorage, StorageConflictError } from '../../bot/knex-storage';
 import { openDatabase, type Database } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { migrations } from '../../db/migrations';
+import { createBotStateRepository } from '../../db/repositories/bot-state.repository';
+import { createConversationReferenceRepository } from '../../db/repositories/conversation-reference.repository';
 import { bundleCaseWorkflows } from '../support/case-harness';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases';
 import { eventually } from '../support/eventually';
@@ -228,7 +230,7 @@ describe('isAllowedServiceUrl', () => {
   });
 });
 
-async function readItem(storage: KnexStorage, key: string): Promise<StoreItem> {
+async function readItem(storage: BotStateStorage, key: string): Promise<StoreItem> {
   const item = (await storage.read([key]))[key] as StoreItem | undefined;
   if (!item) throw new Error(`${key} is not stored`);
   return item;
@@ -265,7 +267,7 @@ describe.each(databaseKinds)('bot state and conversation references on %s', (kin
   });
 
   it('reads back what it wrote, with an eTag, and deletes', async () => {
-    const storage = new KnexStorage(db);
+    const storage = new BotStateStorage(createBotStateRepository(db));
     await storage.write({ 'a/1': { topic: 'printer', steps: [1, 2], nested: { ok: true } }, 'a/2': { n: 2 } });
     const items = await storage.read(['a/1', 'a/2', 'a/missing']);
     expect(Object.keys(items).sort()).toEqual(['a/1', 'a/2']);
@@ -278,7 +280,7 @@ describe.each(databaseKinds)('bot state and conversation references on %s', (kin
   });
 
   it('refuses a write with a stale eTag; "*" or no eTag overwrites', async () => {
-    const storage = new KnexStorage(db);
+    const storage = new BotStateStorage(createBotStateRepository(db));
     await storage.write({ 'b/1': { v: 1 } });
     const first = await readItem(storage, 'b/1');
     await storage.write({ 'b/1': { ...first, v: 2 } });
@@ -295,22 +297,22 @@ describe.each(databaseKinds)('bot state and conversation references on %s', (kin
   });
 
   it('lets exactly one of two writers holding the same eTag win, and writes several items all or nothing', async () => {
-    await new KnexStorage(db).write({ 'c/1': { v: 0 }, 'c/2': { v: 0 } });
-    const read = await readItem(new KnexStorage(db), 'c/1');
-    const results = await Promise.allSettled([new KnexStorage(db).write({ 'c/1': { ...read, v: 'A' } }), new KnexStorage(db).write({ 'c/1': { ...read, v: 'B' } })]);
+    await new BotStateStorage(createBotStateRepository(db)).write({ 'c/1': { v: 0 }, 'c/2': { v: 0 } });
+    const read = await readItem(new BotStateStorage(createBotStateRepository(db)), 'c/1');
+    const results = await Promise.allSettled([new BotStateStorage(createBotStateRepository(db)).write({ 'c/1': { ...read, v: 'A' } }), new BotStateStorage(createBotStateRepository(db)).write({ 'c/1': { ...read, v: 'B' } })]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     expect(failures).toHaveLength(1);
     expect(failures[0]).toBeInstanceOf(StorageConflictError);
 
     // c/2 is fine, c/1's eTag is stale: neither is written.
-    const storage = new KnexStorage(db);
+    const storage = new BotStateStorage(createBotStateRepository(db));
     await expect(storage.write({ 'c/2': { v: 'new' }, 'c/1': { ...read, v: 'stale' } })).rejects.toThrow(StorageConflictError);
     expect(await readItem(storage, 'c/2')).toMatchObject({ v: 0 });
   });
 
   it('treats a specific eTag on a deleted item as a conflict', async () => {
-    const storage = new KnexStorage(db);
+    const storage = new BotStateStorage(createBotStateRepository(db));
     await storage.write({ 'd/1': { v: 1 } });
     const read = await readItem(storage, 'd/1');
     await storage.delete(['d/1']);
@@ -319,7 +321,7 @@ describe.each(databaseKinds)('bot state and conversation references on %s', (kin
 
   it('keeps conversation state across a restart (a new storage over the same database)', async () => {
     async function countTurn(): Promise<number> {
-      const state = new ConversationState(new KnexStorage(db));
+      const state = new ConversationState(new BotStateStorage(createBotStateRepository(db)));
       const count = state.createProperty<number>('count');
       let seen = 0;
       const adapter = new TestAdapter(async (context) => {
@@ -336,7 +338,7 @@ describe.each(databaseKinds)('bot state and conversation references on %s', (kin
 
   it('stores conversation references for allowed service URLs only, linked to the user when known', async () => {
     const [user] = await db('users').insert({ username: `ref-${kind}`, display_name: 'Ref User', email: `ref-${kind}@example.com`, role: 'agent' }).returning<{ id: string }[]>('id');
-    const references = createConversationReferenceRepository(db, { allowedServiceUrls: ['https://*.botframework.com', 'http://127.0.0.1:3000'] });
+    const references = createConversationReferences(createConversationReferenceRepository(db), { allowedServiceUrls: ['https://*.botframework.com', 'http://127.0.0.1:3000'] });
     const reference = (conversationId: string, serviceUrl: string) => ({
       channelId: 'msteams',
       serviceUrl,
@@ -361,7 +363,7 @@ describe.each(databaseKinds)('bot state and conversation references on %s', (kin
     expect(await db('conversation_references').where({ conversation_id: 'conv-evil' }).first()).toBeUndefined();
 
     // A service URL dropped from the allow list is no longer used.
-    const stricter = createConversationReferenceRepository(db, { allowedServiceUrls: ['https://*.botframework.com'] });
+    const stricter = createConversationReferences(createConversationReferenceRepository(db), { allowedServiceUrls: ['https://*.botframework.com'] });
     expect((await stricter.listByUserId(user!.id)).map((r) => r.conversationId)).toEqual(['conv-1']);
   });
 });
