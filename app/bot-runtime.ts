@@ -1,15 +1,24 @@
-import type { ActivityHandler, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { RouteRegistrar } from '../api/server';
 import type { AuthenticatedRequest } from '../api/auth-context';
 import { createBotAdapter, registerBotRoute } from '../bot/adapter';
+import type { BotServices } from '../bot/bot-services';
+import { BotStateStorage } from '../bot/bot-state-storage';
+import { createCaseflowBot } from '../bot/caseflow-bot';
 import { createConversationReferenceMiddleware, createConversationReferences, defaultServiceUrlAllowList } from '../bot/conversation-references';
-import { createDirectLineTranscripts, DirectLineTokens, directLineConnectorCredentials, registerDirectLine, type DirectLineHandle } from '../bot/direct-line';
+import { DirectLineTokens, directLineConnectorCredentials, registerDirectLine, type DirectLineHandle } from '../bot/direct-line';
 import { createBotDelivery, startBotDeliveryLoop } from '../bot/proactive';
 import { registerWebChat } from '../bot/web-chat.route';
 import type { Database } from '../db/connection';
+import { createBotStateRepository } from '../db/repositories/bot-state.repository';
 import { createConversationReferenceRepository } from '../db/repositories/conversation-reference.repository';
+import { createDirectLineTranscripts } from '../db/repositories/direct-line-transcript.repository';
+import { createDirectoryRepository } from '../db/repositories/directory.repository';
+import { createKnowledgeRepository } from '../db/repositories/knowledge.repository';
 import { createNotificationOutbox } from '../db/repositories/notification-outbox.repository';
+import { createQueueRepository } from '../db/repositories/queue.repository';
+import { createSlaPolicyRepository } from '../db/repositories/sla-policy.repository';
+import type { AppServices } from './app-services';
 import type { AppConfig } from './config';
 import { StartupError } from './startup-error';
 
@@ -25,12 +34,7 @@ export interface BotChannel {
  * Emulator) and the self-hosted Direct Line endpoint that Web Chat at /chat talks to; proactive
  * messages (SLA warnings, agent replies, the survey card) go out from the notification outbox.
  */
-export interface BotHooks {
-  /** Binds the turn's conversation to a caseflow user (after a link or a new contact). */
-  readonly onUserLinked: (context: TurnContext, userId: string) => Promise<void>;
-}
-
-export function createBotChannel(config: AppConfig, db: Database, logger: Logger, createBot: (hooks: BotHooks) => ActivityHandler): BotChannel {
+export function createBotChannel(config: AppConfig, db: Database, logger: Logger, services: AppServices): BotChannel {
   // Direct Line tokens get their own key, derived from the API's, so one never passes for the other.
   const tokens = new DirectLineTokens(`direct-line:${config.auth.jwtSecret}`);
   const serviceUrl = `${config.publicBaseUrl}/directline-connector`;
@@ -53,7 +57,12 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
     allowedServiceUrls: defaultServiceUrlAllowList(config.env, config.publicBaseUrl),
   });
   adapter.use(createConversationReferenceMiddleware(references, logger));
-  const bot = createBot({
+  const bot = createCaseflowBot({
+    services: createBotServices(db, services),
+    storage: new BotStateStorage(createBotStateRepository(db)),
+    mode: config.env,
+    logger,
+    // Binds the turn's conversation to a caseflow user (after a link or a new contact).
     onUserLinked: async (context, userId) => {
       const { channelId, conversation } = context.activity;
       await references.linkUser(channelId, conversation.id, userId);
@@ -85,5 +94,20 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
       await proactive.stop();
       await directLine?.close();
     },
+  };
+}
+
+/** What the bot needs (bot/bot-services.ts): the app's shared services, and the repositories it reads. */
+export function createBotServices(db: Database, services: AppServices): BotServices {
+  return {
+    cases: services.cases,
+    caseWork: services.caseWork,
+    knowledge: services.knowledge,
+    caseRecords: services.caseRecords,
+    users: services.users,
+    queues: createQueueRepository(db),
+    products: createDirectoryRepository(db),
+    articles: createKnowledgeRepository(db),
+    slaPolicies: createSlaPolicyRepository(db),
   };
 }

@@ -1,9 +1,6 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { createCaseflowBot } from '../bot/caseflow-bot';
-import { BotStateStorage } from '../bot/bot-state-storage';
 import type { Database } from '../db/connection';
-import { createBotStateRepository } from '../db/repositories/bot-state.repository';
 import { createAppServices } from './app-services';
 import { createBotChannel } from './bot-runtime';
 import type { AppConfig } from './config';
@@ -27,9 +24,7 @@ export interface ServeOptions {
 export async function startServing(options: ServeOptions): Promise<{ smtpPort: number | null }> {
   const { config, logger, lifecycle, db } = options;
   const services = createAppServices(config, db, options.temporal.client, options.temporal.webUiUrl);
-  const botChannel = createBotChannel(config, db, logger, (hooks) =>
-    createCaseflowBot({ services, storage: new BotStateStorage(createBotStateRepository(db)), mode: config.env, logger, onUserLinked: hooks.onUserLinked }),
-  );
+  const botChannel = createBotChannel(config, db, logger, services);
   const server = createHttpApp({
     logger,
     services,

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import type { Storage, TurnContext } from 'botbuilder';
-import type { Database } from '../db/connection';
 import type { UserRepository } from '../db/repositories/user.repository';
 import type { Actor } from '../domain/actor';
 import { signedInUserIdOf, type BotMode } from './adapter';
@@ -28,8 +27,7 @@ export interface IdentityState {
 }
 
 export interface IdentityDependencies {
-  readonly db: Database;
-  readonly users: UserRepository;
+  readonly users: Pick<UserRepository, 'findActor' | 'findActorByUsername' | 'isAddressKnown' | 'createContactUser'>;
   readonly storage: Storage;
   readonly mode: BotMode;
   /** Defaults to `signedInUserIdOf` (the adapter's claim). */
@@ -126,25 +124,14 @@ export function createIdentity(deps: IdentityDependencies) {
       const address = email.trim().toLowerCase();
       if (cleanName === '' || cleanName.length > 100) return { ok: false, reason: 'Please give a name of 1 to 100 characters.' };
       if (address.length > 254 || !EMAIL.test(address)) return { ok: false, reason: 'That does not look like an email address.' };
-      const known =
-        (await deps.db('contacts').whereRaw('lower(email) = ?', [address]).first<{ id: string } | undefined>('id')) ??
-        (await deps.db('users').whereRaw('lower(email) = ? or lower(username) = ?', [address, address]).first<{ id: string } | undefined>('id'));
-      if (known) {
+      if (await deps.users.isAddressKnown(address)) {
         return {
           ok: false,
           reason: 'That address already belongs to a customer. Please sign in on the chat page (or type "link <code>") so I know it is you.',
         };
       }
       const [first, ...others] = cleanName.split(' ');
-      const userId = await deps.db.transaction(async (trx) => {
-        const [contact] = await trx('contacts').insert({ first_name: first ?? cleanName, last_name: others.join(' '), email: address }).returning<{ id: string }[]>('id');
-        if (!contact) throw new Error('contact not created');
-        const [user] = await trx('users')
-          .insert({ username: address, display_name: cleanName, email: address, role: 'customer', contact_id: contact.id })
-          .returning<{ id: string }[]>('id');
-        if (!user) throw new Error('user not created');
-        return user.id;
-      });
+      const userId = await deps.users.createContactUser({ firstName: first ?? cleanName, lastName: others.join(' '), email: address, displayName: cleanName });
       const actor = await deps.users.findActor(userId);
       if (!actor) throw new Error('new contact not found');
       state.linkedUserId = actor.userId;

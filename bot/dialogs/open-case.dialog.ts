@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { MessageFactory } from 'botbuilder';
 import {
   ChoicePrompt,
-  ComponentDialog,
   ConfirmPrompt,
   ListStyle,
   TextPrompt,
@@ -12,11 +11,13 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { AppServices } from '../../app/app-services';
 import { PRIORITIES, type Channel, type Priority } from '../../domain/case';
+import type { BotServices } from '../bot-services';
 import { articlesCard } from '../cards/articles-card';
+import { OPEN_CASE_INTERRUPTIONS } from '../help-texts';
 import { isEmailAddress, type Identity, type IdentityState } from '../identity';
 import { MAX_TEXT_CHARS } from '../intents';
+import { CancelAndHelpDialog } from './cancel-and-help.dialog';
 import { slaPromise } from './sla-promise';
 
 export const OPEN_CASE_DIALOG = 'openCase';
@@ -51,7 +52,7 @@ interface OpenCaseValues {
 }
 
 export interface OpenCaseDialogDependencies {
-  readonly services: AppServices;
+  readonly services: BotServices;
   readonly identity: Identity;
   /** The user state object of the current turn, for linking a new contact. */
   readonly identityState: (step: WaterfallStepContext) => Promise<IdentityState>;
@@ -65,11 +66,12 @@ const SKIP = 'Skip';
 /**
  * The customer's "open a case" conversation: the problem → up to three knowledge articles ("Did
  * this solve it?") → for a new contact, name and email → product (or skip) → urgency → confirm →
- * the case, with its number and the first-response promise.
+ * the case, with its number and the first-response promise. "cancel" stops it at any question,
+ * "help" says what is going on (CancelAndHelpDialog).
  */
-export class OpenCaseDialog extends ComponentDialog {
+export class OpenCaseDialog extends CancelAndHelpDialog {
   constructor(private readonly deps: OpenCaseDialogDependencies) {
-    super(OPEN_CASE_DIALOG);
+    super(OPEN_CASE_DIALOG, OPEN_CASE_INTERRUPTIONS);
     this.addDialog(new TextPrompt(DESCRIPTION_PROMPT, (p) => this.validDescription(p)))
       .addDialog(new ChoicePrompt(SOLVED_PROMPT))
       .addDialog(new TextPrompt(NAME_PROMPT, async (p) => {
@@ -239,7 +241,7 @@ export class OpenCaseDialog extends ComponentDialog {
     let promise = 'An agent will contact you as soon as possible.';
     try {
       const view = await services.caseWork.getState(caseNumber, actor);
-      promise = await slaPromise(services.db, view);
+      promise = await slaPromise(services.slaPolicies, view);
     } catch {
       // The promise is a courtesy; the case exists either way.
     }
@@ -248,7 +250,8 @@ export class OpenCaseDialog extends ComponentDialog {
   }
 
   private async products(): Promise<{ id: string; name: string }[]> {
-    return this.deps.services.db('products').where({ active: true }).orderBy('name').select<{ id: string; name: string }[]>('id', 'name');
+    const products = await this.deps.services.products.listProducts();
+    return products.filter((p) => p.active).map(({ id, name }) => ({ id, name }));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/connection';
+import type { SlaPolicyRepository } from '../../db/repositories/sla-policy.repository';
 import type { CaseView } from '../../workflows/case-state';
 
 /** "1 hour 30 minutes", "15 minutes". */
@@ -27,14 +27,7 @@ export function promiseText(view: CaseView, timeZone: string | null): string {
   return `An agent will contact you by ${when}${zone === 'UTC' ? ' UTC' : ` (${zone})`}.`;
 }
 
-export async function slaPromise(db: Database, view: CaseView): Promise<string> {
-  let timeZone: string | null = null;
-  if (view.slaPolicy) {
-    const row = await db('sla_policies as p')
-      .leftJoin('business_calendars as c', 'c.id', 'p.business_calendar_id')
-      .where('p.id', view.slaPolicy.id)
-      .first<{ time_zone: string | null } | undefined>('c.time_zone');
-    timeZone = row?.time_zone ?? null;
-  }
+export async function slaPromise(slaPolicies: Pick<SlaPolicyRepository, 'calendarTimeZone'>, view: CaseView): Promise<string> {
+  const timeZone = view.slaPolicy ? await slaPolicies.calendarTimeZone(view.slaPolicy.id) : null;
   return promiseText(view, timeZone);
 }

@@ -4,9 +4,11 @@ import { ClaimsIdentity } from 'botframework-connector';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../app/app-services';
+import { createBotServices } from '../../app/bot-runtime';
 import { loadConfig } from '../../app/config';
-import { createCaseflowBot } from '../../bot/caseflow-bot';
+import type { BotServices } from '../../bot/bot-services';
 import { BotStateStorage } from '../../bot/bot-state-storage';
+import { createCaseflowBot } from '../../bot/caseflow-bot';
 import { createBotStateRepository } from '../../db/repositories/bot-state.repository';
 import { DEMO } from '../../db/seeds/demo';
 import { startTimeSkippingCases, type CaseHarness } from '../support/case-harness';
@@ -16,6 +18,7 @@ let env: TestWorkflowEnvironment;
 let harness: CaseHarness;
 let stop: () => Promise<void>;
 let services: AppServices;
+let botServices: BotServices;
 
 beforeAll(async () => {
   ({ env, harness, stop } = await startTimeSkippingCases());
@@ -27,6 +30,7 @@ beforeAll(async () => {
     SMTP_LISTEN_PORT: '0',
   });
   services = createAppServices(config, harness.database.db, env.client);
+  botServices = createBotServices(harness.database.db, services);
 });
 
 afterAll(async () => {
@@ -56,7 +60,7 @@ async function userIdOf(username: string): Promise<string> {
 /** A conversation with the bot over the given storage; `signedInAs` simulates our signed-in Web Chat page. */
 async function chat(name: string, options: { signedInAs?: string; storage?: BotStateStorage | MemoryStorage } = {}): Promise<ChatUser> {
   const storage = options.storage ?? new BotStateStorage(createBotStateRepository(harness.database.db));
-  const bot = createCaseflowBot({ services, storage, mode: 'test', logger: pino({ level: 'silent' }) });
+  const bot = createCaseflowBot({ services: botServices, storage, mode: 'test', logger: pino({ level: 'silent' }) });
   const adapter = new TestAdapter(async (context) => bot.run(context));
   adapter.conversation.conversation = { id: `conv-${name}-${Math.random()}`, isGroup: false, conversationType: 'personal', name };
   adapter.conversation.user = { id: `user-${name}-${Math.random()}`, name };

@@ -2,6 +2,7 @@ import { MemoryStorage, ConversationState, type Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../app/app-services';
+import { createBotServices } from '../../app/bot-runtime';
 import { loadConfig } from '../../app/config';
 import { OpenCaseDialog } from '../../bot/dialogs/open-case.dialog';
 import { createIdentity } from '../../bot/identity';
@@ -38,10 +39,10 @@ afterAll(async () => {
 
 /** The dialog for a signed-in customer (alice), as the bot starts it from our Web Chat page. */
 function client() {
-  // The dialog's own state in memory is fine here: this tests the turns, not the storage (see knex-storage tests).
+  // The dialog's own state in memory is fine here: this tests the turns, not the storage (see the bot state storage tests).
   const storage = new MemoryStorage();
-  const identity = createIdentity({ db: harness.database.db, users: services.users, storage, mode: 'test' });
-  const dialog = new OpenCaseDialog({ services, identity, identityState: () => Promise.resolve({}) });
+  const identity = createIdentity({ users: services.users, storage, mode: 'test' });
+  const dialog = new OpenCaseDialog({ services: createBotServices(harness.database.db, services), identity, identityState: () => Promise.resolve({}) });
   return new DialogTestClient('test', dialog, { channel: 'web', userId: aliceId }, [], new ConversationState(storage));
 }
 

@@ -1,0 +1,61 @@
+import { isStaff } from '../../domain/actor';
+import { OPEN_CASE_STATUSES } from '../../db/repositories/directory.repository';
+import { caseScopeFor } from '../../services/case-scope';
+import { statusLabel } from '../cards/case-card';
+import { reply } from '../replies';
+import { act, caseOf, explain, needCase, showCase, type CommandHandler, type CommandHandlers } from './command-context';
+
+/** Following one's cases: the list, a case's card, and what a customer does on a case. */
+
+const myCases: CommandHandler = async (ctx) => {
+  const { actor, services, turn } = ctx;
+  const staff = isStaff(actor);
+  const statuses = staff ? [...OPEN_CASE_STATUSES] : undefined;
+  const filter = staff ? { status: statuses, ownerUserId: actor.userId } : {};
+  const { items, total } = await services.caseRecords.list(caseScopeFor(actor), filter, '-createdAt', 10, 0);
+  if (items.length === 0) return reply(turn, staff ? 'You have no cases in progress. Type "take next" to pick one up.' : 'You have no cases. Describe your problem to open one.', staff ? ['take next'] : ['new case']);
+  const lines = items.map((c) => `- **${c.caseNumber}** ${c.title} — ${statusLabel(c.status)}, ${c.stage}`);
+  return reply(turn, `${staff ? 'Your cases in progress' : 'Your cases'} (${items.length} of ${total}):\n\n${lines.join('\n')}`, items.slice(0, 3).map((c) => `status ${c.caseNumber}`));
+};
+
+/** "status CAS-01000", "show CAS-01000": the case card. */
+const status: CommandHandler = async (ctx, { entities }) => {
+  const caseNumber = caseOf(ctx, entities);
+  if (!caseNumber) return needCase(ctx, 'status CAS-01000');
+  try {
+    await showCase(ctx, caseNumber);
+    ctx.conversation.currentCase = caseNumber;
+  } catch (error) {
+    await explain(ctx, error, caseNumber);
+  }
+};
+
+const addInfo: CommandHandler = async (ctx, { entities }) => {
+  const { actor, services, turn } = ctx;
+  if (!entities.text) return reply(turn, `What should I add? For example "add info ${caseOf(ctx, entities) ?? 'CAS-01000'}: the model is X200".`);
+  if (isStaff(actor)) return reply(turn, 'Agents log information as an activity: "log note 5 min …".');
+  return act(ctx, entities, (cn) => services.caseWork.act(cn, actor, 'addCustomerNote', { text: entities.text ?? '' }), 'add info CAS-01000: …', (cn) => `Thanks, I've added that to ${cn}. The agent will see it.`);
+};
+
+const cancelCase: CommandHandler = async (ctx, { entities }) => {
+  const { actor, services, turn } = ctx;
+  if (!entities.caseNumber) return reply(turn, 'Which case should I cancel? Type "cancel CAS-01000" (nothing is cancelled until you name it).');
+  return act(ctx, entities, (cn) => services.caseWork.act(cn, actor, 'cancel', { reason: entities.text ?? 'cancelled in chat' }), 'cancel CAS-01000', (cn) => `${cn} is cancelled. You can reopen it within the reopen window: "reopen ${cn}".`);
+};
+
+const reopen: CommandHandler = async (ctx, { entities }) =>
+  act(ctx, entities, (cn) => ctx.services.caseWork.act(cn, ctx.actor, 'reopen', { reason: entities.text ?? 'reopened in chat' }), 'reopen CAS-01000', (cn) => `${cn} is open again; an agent will pick it up.`);
+
+const surveyAnswer: CommandHandler = async (ctx, { entities }) => {
+  const rating = entities.rating;
+  if (!rating) return reply(ctx.turn, 'Please rate from 1 to 5, for example "rate 5 great service".');
+  return act(
+    ctx,
+    entities,
+    (cn) => ctx.services.caseWork.act(cn, ctx.actor, 'answerSurvey', { rating, comment: entities.text ?? '' }),
+    'rate CAS-01000 5',
+    (cn) => `Thank you! Your rating of ${rating}/5 for ${cn} is recorded.`,
+  );
+};
+
+export const customerCommands: CommandHandlers = { myCases, status, showCase: status, addInfo, cancelCase, reopen, surveyAnswer };
