@@ -1,13 +1,13 @@
-import { loadConfig } from './config';
-import { prepareDatabase } from './database';
-import { createLogger } from './logger';
-import { isPortFree } from './port';
-import { runProcess } from './run';
-import { startServing, startWorking } from './serve';
-import { installTemporalRuntime } from './temporal-runtime';
-import { StartupError } from './startup-error';
-import { connectClient } from './temporal';
-import { startDevServer } from './temporal-dev-server';
+import { loadConfig } from './process/config';
+import { prepareDatabase } from './process/database';
+import { createLogger } from './process/lifecycle';
+import { isPortFree } from './process/network';
+import { runProcess } from './process/lifecycle';
+import { startServing, startWorking } from './wiring/serving';
+import { installTemporalRuntime } from './temporal/runtime';
+import { StartupError } from './process/lifecycle';
+import { connectClient } from './temporal/connection';
+import { startDevServer } from './temporal/dev-server';
 
 /**
  * All in one process: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), the

@@ -1,10 +1,10 @@
-import { loadConfig } from './config';
-import { prepareDatabase } from './database';
-import { createLogger } from './logger';
-import { runProcess } from './run';
-import { startServing } from './serve';
-import { StartupError } from './startup-error';
-import { connectClient } from './temporal';
+import { loadConfig } from './process/config';
+import { prepareDatabase } from './process/database';
+import { createLogger } from './process/lifecycle';
+import { runProcess } from './process/lifecycle';
+import { startServing } from './wiring/serving';
+import { StartupError } from './process/lifecycle';
+import { connectClient } from './temporal/connection';
 
 /** Scale-out HTTP server: REST API and channels, stateless; any number may run behind a load balancer. */
 runProcess(async (lifecycle) => {

@@ -1,10 +1,10 @@
-import { loadConfig } from './config';
-import { prepareDatabase } from './database';
-import { createLogger } from './logger';
-import { runProcess } from './run';
-import { startWorking } from './serve';
-import { installTemporalRuntime } from './temporal-runtime';
-import { StartupError } from './startup-error';
+import { loadConfig } from './process/config';
+import { prepareDatabase } from './process/database';
+import { createLogger } from './process/lifecycle';
+import { runProcess } from './process/lifecycle';
+import { startWorking } from './wiring/serving';
+import { installTemporalRuntime } from './temporal/runtime';
+import { StartupError } from './process/lifecycle';
 
 /** Scale-out worker: runs case workflows and activities against TEMPORAL_ADDRESS and DATABASE_URL. Any number may run. */
 runProcess(async (lifecycle) => {

@@ -3,9 +3,9 @@ import { ActivityTypes, MemoryStorage, TestAdapter, type Activity, type Attachme
 import { ClaimsIdentity } from 'botframework-connector';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices, type AppServices } from '../../app/app-services';
-import { createBotServices } from '../../app/bot-runtime';
-import { loadConfig } from '../../app/config';
+import { createAppServices, type AppServices } from '../../app/wiring/services.wiring';
+import { createBotServices } from '../../app/wiring/bot.wiring';
+import { loadConfig } from '../../app/process/config';
 import type { BotServices } from '../../bot/bot-services';
 import { BotStateStorage } from '../../bot/bot-state-storage';
 import { createCaseflowBot } from '../../bot/caseflow-bot';

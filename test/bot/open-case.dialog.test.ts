@@ -1,9 +1,9 @@
 import { MemoryStorage, ConversationState, type Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices, type AppServices } from '../../app/app-services';
-import { createBotServices } from '../../app/bot-runtime';
-import { loadConfig } from '../../app/config';
+import { createAppServices, type AppServices } from '../../app/wiring/services.wiring';
+import { createBotServices } from '../../app/wiring/bot.wiring';
+import { loadConfig } from '../../app/process/config';
 import { OpenCaseDialog } from '../../bot/dialogs/open-case.dialog';
 import { createIdentity } from '../../bot/identity';
 import { bundleCaseWorkflows, createCaseHarness, type CaseHarness } from '../support/case-harness';

@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 import type { Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../api/server';
-import { close, listen } from '../../app/http';
+import { close, listen } from '../../app/process/network';
 import { createBotAdapter, registerBotRoute } from '../../bot/adapter';
 import { createDirectLineTranscripts, directLineConnectorCredentials, DirectLineTokens, registerDirectLine, type DirectLineHandle } from '../../bot/direct-line';
 import { registerWebChat } from '../../bot/web-chat.route';

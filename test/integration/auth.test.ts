@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorWithRole } from '../../api/auth-context';
 import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../../api/auth';
 import { createApiServer, type RouteRegistrar } from '../../api/server';
-import { close, listen } from '../../app/http';
+import { close, listen } from '../../app/process/network';
 import type { Database } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { createUserRepository } from '../../db/repositories/user.repository';

@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 /**
- * The app's HTTP server exactly as `npm start` and the server process start it (app/serve.ts through
+ * The app's HTTP server exactly as `npm start` and the server process start it (app/wiring/serving.ts through
  * test/support/http-app.ts): the API's authenticator and rate limiter, the caseflow bot with its
  * state in the database at /api/messages, the self-hosted Direct Line and its connector, and the
  * proactive delivery loop, over a real Temporal server and a seeded database.
@@ -368,7 +368,7 @@ describe.each(databaseKinds)('bot state and conversation references on %s', (kin
   });
 });
 
-describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/serve.ts: the caseflow bot, the API authenticator)', (kind) => {
+describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/wiring/serving.ts: the caseflow bot, the API authenticator)', (kind) => {
   let app: RunningApp;
   let capture: Awaited<ReturnType<typeof startCaptureServer>>;
 
@@ -635,7 +635,7 @@ describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/serve.t
       }
 
       // Valid, but for another conversation, or of the wrong kind, or expired (signed with the key
-      // app/bot-runtime.ts derives from JWT_SECRET, an hour ago).
+      // app/wiring/bot.wiring.ts derives from JWT_SECRET, an hour ago).
       const other = (await call(`${app.baseUrl}/v3/directline/tokens/generate`, { method: 'POST' })).body.token!;
       expect((await call(activities, { token: other })).status).toBe(403);
       expect((await call(activities, { method: 'POST', token: other, body: message })).status).toBe(403);

@@ -10,7 +10,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCaseWorker } from '../../app/worker-runtime';
+import { createCaseWorker } from '../../app/wiring/worker.wiring';
 import { migrateToLatest } from '../../db/migrate';
 import { createCaseRepository } from '../../db/repositories/case.repository';
 import { createCustomerRepository } from '../../db/repositories/customer.repository';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthenticatedRequest } from '../../api/auth-context';
 import { registerKnowledgeRoutes } from '../../api/knowledge.routes';
 import { createApiServer } from '../../api/server';
-import { close, listen } from '../../app/http';
+import { close, listen } from '../../app/process/network';
 import type { Database } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';

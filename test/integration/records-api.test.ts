@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../db/seeds/demo';
 import { bundleCaseWorkflows } from '../support/case-harness';
 import { eventually } from '../support/eventually';
-// TEMPORARY: './http-app-records' until app/http-app.ts registers recordRoutes; then '../support/http-app'.
 import { startApp, type RunningApp } from '../support/http-app';
 import { startLocalTemporal } from '../support/temporal';
 

@@ -2,11 +2,11 @@ import pino from 'pino';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig, type AppConfig } from '../../app/config';
-import { freePort } from '../../app/port';
-import { Lifecycle } from '../../app/run';
-import { startServing } from '../../app/serve';
-import { createCaseWorker } from '../../app/worker-runtime';
+import { loadConfig, type AppConfig } from '../../app/process/config';
+import { freePort } from '../../app/process/network';
+import { Lifecycle } from '../../app/process/lifecycle';
+import { startServing } from '../../app/wiring/serving';
+import { createCaseWorker } from '../../app/wiring/worker.wiring';
 import { migrateToLatest } from '../../db/migrate';
 import { seedDemoData } from '../../db/seeds/demo';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
@@ -46,7 +46,7 @@ export async function startApp(temporal: TestWorkflowEnvironment, kind: Database
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({ ...baseEnv, HOST: '127.0.0.1', PORT: String(port), PUBLIC_BASE_URL: baseUrl });
-  // The serving side exactly as the server and all-in-one processes start it (app/serve.ts): the
+  // The serving side exactly as the server and all-in-one processes start it (app/wiring/serving.ts): the
   // services, the HTTP app with the API's authenticator, the caseflow bot at /api/messages, Direct
   // Line and /chat, proactive chat delivery.
   const lifecycle = new Lifecycle();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { findTemporalTool } from '../../app/temporal-tools';
+import { findTemporalTool } from '../../app/temporal/tools';
 
 /** A real Temporal dev server (the `temporal` CLI from .tools/ or PATH), for integration tests. */
 export function startLocalTemporal(): Promise<TestWorkflowEnvironment> {

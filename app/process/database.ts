@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { checkDatabase, describeTarget, openDatabase, type Database } from '../db/connection';
-import { migrateToLatest } from '../db/migrate';
-import { seedDemoData, type DemoSummary } from '../db/seeds/demo';
+import { checkDatabase, describeTarget, openDatabase, type Database } from '../../db/connection';
+import { migrateToLatest } from '../../db/migrate';
+import { seedDemoData, type DemoSummary } from '../../db/seeds/demo';
 import type { AppConfig } from './config';
-import { StartupError } from './startup-error';
+import { StartupError } from './lifecycle';
 
 export interface PreparedDatabase {
   readonly db: Database;

@@ -1,22 +1,22 @@
 import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Server } from 'restify';
-import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../api/auth';
-import { caseRoutes } from '../api/case.routes';
-import { knowledgeRoutes } from '../api/knowledge.routes';
-import { recordRoutes } from '../api/records.routes';
-import { createApiServer, type RouteRegistrar } from '../api/server';
-import { usesChannelAuthorization } from '../bot/direct-line';
-import { checkDatabase, type Database } from '../db/connection';
-import { createCaseRepository } from '../db/repositories/case.repository';
-import { createDirectoryRepository } from '../db/repositories/directory.repository';
-import { createEntitlementRepository } from '../db/repositories/entitlement.repository';
-import { createGoalRepository } from '../db/repositories/goal.repository';
-import { createQueueRepository } from '../db/repositories/queue.repository';
-import { createRoutingRuleRepository } from '../db/repositories/routing-rule.repository';
-import { createSlaPolicyRepository } from '../db/repositories/sla-policy.repository';
-import { createRecordsService, type RecordsService } from '../services/records.service';
-import type { AppServices } from './app-services';
+import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../../api/auth';
+import { caseRoutes } from '../../api/case.routes';
+import { knowledgeRoutes } from '../../api/knowledge.routes';
+import { recordRoutes } from '../../api/records.routes';
+import { createApiServer, type RouteRegistrar } from '../../api/server';
+import { usesChannelAuthorization } from '../../bot/direct-line';
+import { checkDatabase, type Database } from '../../db/connection';
+import { createCaseRepository } from '../../db/repositories/case.repository';
+import { createDirectoryRepository } from '../../db/repositories/directory.repository';
+import { createEntitlementRepository } from '../../db/repositories/entitlement.repository';
+import { createGoalRepository } from '../../db/repositories/goal.repository';
+import { createQueueRepository } from '../../db/repositories/queue.repository';
+import { createRoutingRuleRepository } from '../../db/repositories/routing-rule.repository';
+import { createSlaPolicyRepository } from '../../db/repositories/sla-policy.repository';
+import { createRecordsService, type RecordsService } from '../../services/records.service';
+import type { AppServices } from './services.wiring';
 
 export interface HttpAppDependencies {
   readonly logger: Logger;

@@ -3,9 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { isPortFree } from './port';
-import { findTemporalTool } from './temporal-tools';
-import { StartupError } from './startup-error';
+import { isPortFree } from '../process/network';
+import { findTemporalTool } from './tools';
+import { StartupError } from '../process/lifecycle';
 
 export interface DevServerOptions {
   readonly dataDir: string;

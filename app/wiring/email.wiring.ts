@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import type { Database } from '../db/connection';
-import { createNotificationOutbox } from '../db/repositories/notification-outbox.repository';
-import { createCustomerRepository } from '../db/repositories/customer.repository';
-import { createEmailRepository } from '../db/repositories/email.repository';
-import { createEmailIntakeService } from '../email/email-intake.service';
-import { createMailDelivery, startMailDeliveryLoop } from '../email/mail-delivery';
-import { startSmtpListener } from '../email/smtp-listener';
-import type { AppServices } from './app-services';
-import type { AppConfig } from './config';
-import type { Lifecycle } from './run';
-import { StartupError } from './startup-error';
+import type { Database } from '../../db/connection';
+import { createNotificationOutbox } from '../../db/repositories/notification-outbox.repository';
+import { createCustomerRepository } from '../../db/repositories/customer.repository';
+import { createEmailRepository } from '../../db/repositories/email.repository';
+import { createEmailIntakeService } from '../../email/email-intake.service';
+import { createMailDelivery, startMailDeliveryLoop } from '../../email/mail-delivery';
+import { startSmtpListener } from '../../email/smtp-listener';
+import type { AppServices } from './services.wiring';
+import type { AppConfig } from '../process/config';
+import type { Lifecycle } from '../process/lifecycle';
+import { StartupError } from '../process/lifecycle';
 
 /** The inbound SMTP listener (server processes): case-creation rules for incoming email. */
 export async function startEmailIntake(config: AppConfig, services: AppServices, logger: Logger, lifecycle: Lifecycle): Promise<number | null> {

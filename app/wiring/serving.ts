@@ -1,15 +1,15 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { Database } from '../db/connection';
-import { createAppServices } from './app-services';
-import { createBotChannel } from './bot-runtime';
-import type { AppConfig } from './config';
-import { close, listen } from './http';
-import { createHttpApp } from './http-app';
-import { startEmailIntake, startOutboundMail } from './mail-runtime';
-import type { Lifecycle } from './run';
-import { connectWorker } from './temporal';
-import { createCaseWorker } from './worker-runtime';
+import type { Database } from '../../db/connection';
+import { createAppServices } from './services.wiring';
+import { createBotChannel } from './bot.wiring';
+import type { AppConfig } from '../process/config';
+import { close, listen } from '../process/network';
+import { createHttpApp } from './http.wiring';
+import { startEmailIntake, startOutboundMail } from './email.wiring';
+import type { Lifecycle } from '../process/lifecycle';
+import { connectWorker } from '../temporal/connection';
+import { createCaseWorker } from './worker.wiring';
 
 export interface ServeOptions {
   readonly config: AppConfig;

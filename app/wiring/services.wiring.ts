@@ -1,17 +1,17 @@
 import type { Client } from '@temporalio/client';
-import type { Database } from '../db/connection';
-import { createCaseActivityRepository } from '../db/repositories/case-activity.repository';
-import { createCaseRepository } from '../db/repositories/case.repository';
-import { createCustomerRepository } from '../db/repositories/customer.repository';
-import { createKnowledgeRepository } from '../db/repositories/knowledge.repository';
-import { createQueueRepository } from '../db/repositories/queue.repository';
-import { createUserRepository } from '../db/repositories/user.repository';
-import { createAuthService } from '../services/auth.service';
-import { createCaseHistoryService } from '../services/case-history.service';
-import { createCaseWorkService } from '../services/case-work.service';
-import { createCaseService } from '../services/case.service';
-import { createKnowledgeService } from '../services/knowledge.service';
-import type { AppConfig } from './config';
+import type { Database } from '../../db/connection';
+import { createCaseActivityRepository } from '../../db/repositories/case-activity.repository';
+import { createCaseRepository } from '../../db/repositories/case.repository';
+import { createCustomerRepository } from '../../db/repositories/customer.repository';
+import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
+import { createQueueRepository } from '../../db/repositories/queue.repository';
+import { createUserRepository } from '../../db/repositories/user.repository';
+import { createAuthService } from '../../services/auth.service';
+import { createCaseHistoryService } from '../../services/case-history.service';
+import { createCaseWorkService } from '../../services/case-work.service';
+import { createCaseService } from '../../services/case.service';
+import { createKnowledgeService } from '../../services/knowledge.service';
+import type { AppConfig } from '../process/config';
 
 /** The services every channel (REST, email, bot) shares, wired once per process. */
 export function createAppServices(config: AppConfig, db: Database, temporal: Client, webUiUrl?: string) {

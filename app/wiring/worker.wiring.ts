@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import type { Database } from '../db/connection';
-import { WORKFLOW_BUNDLE_PATH } from './bundle-workflows';
+import { createActivities } from '../../activities';
+import type { Database } from '../../db/connection';
+import { WORKFLOW_BUNDLE_PATH } from '../temporal/bundle-workflows';
 
 export interface CaseWorkerOptions {
   readonly connection: NativeConnection;
@@ -25,7 +25,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     ? { workflowBundle: options.workflowBundle }
     : existsSync(WORKFLOW_BUNDLE_PATH)
       ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
-      : { workflowsPath: join(__dirname, '..', 'workflows') };
+      : { workflowsPath: join(__dirname, '..', '..', 'workflows') };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 /** Pre-built workflow bundle that production workers load instead of bundling at start (npm run build). */
-export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js');
+export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', '..', 'workflow-bundle.js');
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(__dirname, '..', 'workflows') });
+  const { code } = await bundleWorkflowCode({ workflowsPath: join(__dirname, '..', '..', 'workflows') });
   writeFileSync(WORKFLOW_BUNDLE_PATH, code);
   console.log(`workflow bundle written to ${WORKFLOW_BUNDLE_PATH} (${Math.round(code.length / 1024)} KiB)`);
 }

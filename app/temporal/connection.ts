@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import type { AppConfig } from './config';
-import { StartupError } from './startup-error';
-import { firstLine } from './database';
+import type { AppConfig } from '../process/config';
+import { StartupError } from '../process/lifecycle';
+import { firstLine } from '../process/database';
 
 export async function connectClient(address: string, config: AppConfig): Promise<{ connection: Connection; client: Client }> {
   try {

@@ -1,5 +1,15 @@
-import { ConfigError } from './config';
-import { StartupError } from './startup-error';
+import pino, { type Logger } from 'pino';
+import { ConfigError, type AppConfig } from './config';
+
+/** A start-up failure the operator can fix; printed as one line, without a stack trace. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** The process's structured logger, named after the process (all-in-one, server, worker). */
+export function createLogger(config: Pick<AppConfig, 'logLevel'>, process: string): Logger {
+  return pino({ level: config.logLevel, base: { process } });
+}
 
 /** What a process has started, stopped in reverse order on shutdown or on a failed start-up. */
 export class Lifecycle {

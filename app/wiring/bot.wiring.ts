@@ -1,26 +1,26 @@
 import type { Logger } from 'pino';
-import type { RouteRegistrar } from '../api/server';
-import type { AuthenticatedRequest } from '../api/auth-context';
-import { createBotAdapter, registerBotRoute } from '../bot/adapter';
-import type { BotServices } from '../bot/bot-services';
-import { BotStateStorage } from '../bot/bot-state-storage';
-import { createCaseflowBot } from '../bot/caseflow-bot';
-import { createConversationReferenceMiddleware, createConversationReferences, defaultServiceUrlAllowList } from '../bot/conversation-references';
-import { DirectLineTokens, directLineConnectorCredentials, registerDirectLine, type DirectLineHandle } from '../bot/direct-line';
-import { createBotDelivery, startBotDeliveryLoop } from '../bot/proactive';
-import { registerWebChat } from '../bot/web-chat.route';
-import type { Database } from '../db/connection';
-import { createBotStateRepository } from '../db/repositories/bot-state.repository';
-import { createConversationReferenceRepository } from '../db/repositories/conversation-reference.repository';
-import { createDirectLineTranscripts } from '../db/repositories/direct-line-transcript.repository';
-import { createDirectoryRepository } from '../db/repositories/directory.repository';
-import { createKnowledgeRepository } from '../db/repositories/knowledge.repository';
-import { createNotificationOutbox } from '../db/repositories/notification-outbox.repository';
-import { createQueueRepository } from '../db/repositories/queue.repository';
-import { createSlaPolicyRepository } from '../db/repositories/sla-policy.repository';
-import type { AppServices } from './app-services';
-import type { AppConfig } from './config';
-import { StartupError } from './startup-error';
+import type { RouteRegistrar } from '../../api/server';
+import type { AuthenticatedRequest } from '../../api/auth-context';
+import { createBotAdapter, registerBotRoute } from '../../bot/adapter';
+import type { BotServices } from '../../bot/bot-services';
+import { BotStateStorage } from '../../bot/bot-state-storage';
+import { createCaseflowBot } from '../../bot/caseflow-bot';
+import { createConversationReferenceMiddleware, createConversationReferences, defaultServiceUrlAllowList } from '../../bot/conversation-references';
+import { DirectLineTokens, directLineConnectorCredentials, registerDirectLine, type DirectLineHandle } from '../../bot/direct-line';
+import { createBotDelivery, startBotDeliveryLoop } from '../../bot/proactive';
+import { registerWebChat } from '../../bot/web-chat.route';
+import type { Database } from '../../db/connection';
+import { createBotStateRepository } from '../../db/repositories/bot-state.repository';
+import { createConversationReferenceRepository } from '../../db/repositories/conversation-reference.repository';
+import { createDirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';
+import { createDirectoryRepository } from '../../db/repositories/directory.repository';
+import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
+import { createNotificationOutbox } from '../../db/repositories/notification-outbox.repository';
+import { createQueueRepository } from '../../db/repositories/queue.repository';
+import { createSlaPolicyRepository } from '../../db/repositories/sla-policy.repository';
+import type { AppServices } from './services.wiring';
+import type { AppConfig } from '../process/config';
+import { StartupError } from '../process/lifecycle';
 
 export interface BotChannel {
   /** /api/messages, the Direct Line endpoint and its connector, the Web Chat page. */

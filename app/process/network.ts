@@ -1,0 +1,48 @@
+import { createServer } from 'node:net';
+import type { Server } from 'restify';
+import { StartupError } from './lifecycle';
+
+/** Resolves true when nothing listens on host:port, so start-up can name a taken port before it spawns anything. */
+export function isPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const probe = createServer();
+    probe.once('error', () => resolvePromise(false));
+    probe.once('listening', () => probe.close(() => resolvePromise(true)));
+    probe.listen(port, host);
+  });
+}
+
+/** A port nothing listens on right now, chosen by the system. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/** Listens, turning "address in use" and similar into one line naming the variable to change. */
+export function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      if (error.code === 'EADDRINUSE') reject(new StartupError(`PORT ${port} is already in use on ${host}: stop what holds it or set PORT`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new StartupError(`HOST ${host} is not an address of this machine`));
+      else reject(error);
+    };
+    server.server.once('error', onError);
+    server.listen(port, host, () => {
+      server.server.off('error', onError);
+      resolvePromise();
+    });
+  });
+}
+
+export function close(server: Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    server.close(() => resolvePromise());
+  });
+}
