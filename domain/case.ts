@@ -8,6 +8,8 @@ export type Priority = (typeof PRIORITIES)[number];
 
 export const CASE_STATUSES = ['active', 'on_hold', 'waiting_for_customer', 'resolved', 'cancelled', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** The statuses of a case someone still has to work on (counted in queues, goals and "my cases"). */
+export const OPEN_CASE_STATUSES = ['active', 'on_hold', 'waiting_for_customer'] as const satisfies readonly CaseStatus[];
 
 export const STAGES = ['identify', 'research', 'resolve'] as const;
 export type Stage = (typeof STAGES)[number];

@@ -1,5 +1,5 @@
 import { isStaff } from '../../domain/actor';
-import { OPEN_CASE_STATUSES } from '../../db/repositories/directory.repository';
+import { OPEN_CASE_STATUSES } from '../../domain/case';
 import { caseScopeFor } from '../../services/case-scope';
 import { statusLabel } from '../cards/case-card';
 import { reply } from '../replies';

@@ -20,5 +20,4 @@ export type { DeliverActivity, DirectLineCaller, DirectLineDependencies, DirectL
 export { DirectLineTokens, directLineConnectorCredentials } from './tokens';
 export type { DirectLineClaims, DirectLineTokenScope, RequestSigner } from './tokens';
 // The transcript store is a repository (db/); re-exported so Direct Line is wired from one module.
-export { createDirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';
 export type { ActivityPage, DirectLineConversation, DirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';

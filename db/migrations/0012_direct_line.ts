@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 const PREFIX = 'directline-transcript/';
 
 /**
- * Transcripts of the self-hosted Direct Line (bot/direct-line/transcript.repository.ts) in tables
+ * Transcripts of the self-hosted Direct Line (db/repositories/direct-line-transcript.repository.ts) in tables
  * of their own: one row per conversation, holding the watermark counter that orders its appends,
  * and one row per activity. Until now they were `bot_state` documents
  * (`directline-transcript/<id>` and `directline-transcript/<id>/<watermark>`); those are moved here,

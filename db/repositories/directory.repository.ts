@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { OPEN_CASE_STATUSES } from '../../domain/case';
 import type { Database } from '../connection';
 import { whereCaseVisible, type CaseScope } from './case.repository';
 
@@ -39,8 +40,6 @@ export interface CaseCounts {
   readonly open: number;
   readonly resolved: number;
 }
-
-export const OPEN_CASE_STATUSES = ['active', 'on_hold', 'waiting_for_customer'] as const;
 
 interface ContactRow {
   id: string;

@@ -1,5 +1,5 @@
 import type { Database } from '../connection';
-import { OPEN_CASE_STATUSES } from './directory.repository';
+import { OPEN_CASE_STATUSES } from '../../domain/case';
 
 export type GoalMetric = 'cases_resolved' | 'cases_in_progress';
 

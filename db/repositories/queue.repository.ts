@@ -1,6 +1,6 @@
 import type { Database } from '../connection';
 import type { CustomerRef, Priority } from '../../domain/case';
-import { OPEN_CASE_STATUSES } from './directory.repository';
+import { OPEN_CASE_STATUSES } from '../../domain/case';
 
 export interface QueueRecord {
   readonly id: string;
