@@ -1,6 +1,7 @@
 import restify, { type Next, type Request, type RequestHandler, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../services/errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError, ValidationError } from '../services/errors';
+import { asUnavailable } from '../services/unavailable';
 import { registerDocsRoutes } from './docs.routes';
 import { registerRoutes, type RouteDefinition } from './route';
 import { registerHealthRoute, type HealthDependencies } from './health.route';
@@ -71,8 +72,13 @@ export function createApiServer(deps: ApiDependencies): Server {
   // Every error leaves as problem+json: the service's typed errors keep their meaning,
   // restify's own (bad JSON, too large, unknown route) keep their status.
   server.on('restifyError', (req: Request, res: Response, err: RestifyLikeError, next: () => void) => {
-    const body = toProblem(err, req);
-    if (body.status >= 500) deps.logger.error({ err, path: req.path() }, 'request failed');
+    // A dependency that is down or slow answers 503 with Retry-After, never a bare 500.
+    const unavailable = asUnavailable(err);
+    const body = toProblem(unavailable ?? err, req);
+    if (unavailable) {
+      res.header('retry-after', String(unavailable.retryAfterSeconds));
+      deps.logger.warn({ err, path: req.path() }, 'dependency unavailable: answered 503');
+    } else if (body.status >= 500) deps.logger.error({ err, path: req.path() }, 'request failed');
     // restify sends the error itself after this handler: give it our status, body and media type.
     err.statusCode = body.status;
     err.toJSON = () => body;
@@ -84,6 +90,9 @@ export function createApiServer(deps: ApiDependencies): Server {
 
 function toProblem(err: RestifyLikeError, req: Request): Problem {
   const instance = req.path();
+  if (err instanceof UnavailableError) {
+    return problem(503, 'unavailable', 'Temporarily unavailable', { detail: err.message, instance, context: { retryAfterSeconds: err.retryAfterSeconds, mayStillHappen: err.mayStillHappen } });
+  }
   if (err instanceof NotFoundError) return problem(404, 'not-found', 'Not found', { detail: err.message, instance });
   if (err instanceof UnauthorizedError) return problem(401, 'unauthorized', 'Sign in required', { detail: err.message, instance });
   if (err instanceof ForbiddenError) return problem(403, 'forbidden', 'Not allowed', { detail: err.message, instance });

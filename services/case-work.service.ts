@@ -9,7 +9,9 @@ import type { UserRepository } from '../db/repositories/user.repository';
 import type { CaseView } from '../workflows/case-state';
 import * as messages from '../workflows/messages';
 import { caseScopeFor } from './case-scope';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from './errors';
+import { asUnavailable } from './unavailable';
+import { findUnstorableText } from '../domain/text';
 import { isUuid } from '../domain/ids';
 
 /** Each action a channel may ask of a case, with what it carries besides the actor. */
@@ -72,6 +74,9 @@ export interface CaseWorkDependencies {
   readonly queues: Pick<QueueRepository, 'findById'>;
   readonly users: Pick<UserRepository, 'findRole'>;
   readonly knowledge: Pick<KnowledgeRepository, 'findPublishedById'>;
+  readonly products: { productExists(id: string): Promise<boolean> };
+  /** How long an action or a look at the case's state may wait for its workflow; then 503. Default 10 s. */
+  readonly answerWithinMs?: number;
 }
 
 /**
@@ -81,6 +86,10 @@ export interface CaseWorkDependencies {
  * refusal into a typed error.
  */
 export function createCaseWorkService(deps: CaseWorkDependencies) {
+  const answerWithinMs = deps.answerWithinMs ?? 10_000;
+  /** Runs a call to the case's workflow with a deadline, so a missing worker means 503, not a hang. */
+  const withinDeadline = <T>(call: () => Promise<T>): Promise<T> => deps.temporal.connection.withDeadline(Date.now() + answerWithinMs, call);
+
   async function visibleCase(caseNumber: string, actor: Actor): Promise<CaseRecord> {
     const record = await deps.cases.findVisible(caseNumber, caseScopeFor(actor));
     if (!record) throw new NotFoundError(`case ${caseNumber} not found`);
@@ -91,6 +100,13 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
   async function prepare<A extends CaseAction>(action: A, payload: CaseActionPayloads[A]): Promise<Record<string, unknown>> {
     const command = { ...payload } as Record<string, unknown>;
     const text = (field: string): string => (typeof command[field] === 'string' ? command[field] : '');
+    // Text PostgreSQL cannot store would fail the case's writes on every attempt: refuse it here.
+    const unstorable = findUnstorableText(command);
+    if (unstorable) throw new ValidationError(unstorable.problem, unstorable.field);
+    if (action === 'updateDetails' && typeof command.productId === 'string') {
+      const productId = command.productId;
+      if (!isUuid(productId) || !(await deps.products.productExists(productId))) throw new ValidationError(`no product with id ${productId}`, 'productId');
+    }
     if (action === 'transfer' || action === 'dispatch') {
       const queueId = text('queueId');
       const queue = isUuid(queueId) ? await deps.queues.findById(queueId) : undefined;
@@ -116,7 +132,11 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
     /** The case as its workflow sees it now: stage and steps, owner, queue, SLA clocks, open activities. */
     async getState(caseNumber: string, actor: Actor): Promise<CaseView> {
       const record = await visibleCase(caseNumber, actor);
-      return deps.temporal.workflow.getHandle(record.workflowId).query(messages.getCaseStateQuery);
+      try {
+        return await withinDeadline(() => deps.temporal.workflow.getHandle(record.workflowId).query(messages.getCaseStateQuery));
+      } catch (error) {
+        throw asUnavailable(error) ?? error;
+      }
     },
 
     /** The case's read-model row, if the caller may see it. */
@@ -131,12 +151,23 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
       const command = await prepare(action, payload);
       const handle = deps.temporal.workflow.getHandle(record.workflowId);
       try {
-        return await handle.executeUpdate<CaseView, [Record<string, unknown>]>(UPDATES[action].name, {
-          args: [{ ...command, actor }],
-          ...(idempotencyKey ? { updateId: `${actor.userId}:${action}:${idempotencyKey}` } : {}),
-        });
+        return await withinDeadline(() =>
+          handle.executeUpdate<CaseView, [Record<string, unknown>]>(UPDATES[action].name, {
+            args: [{ ...command, actor }],
+            ...(idempotencyKey ? { updateId: `${actor.userId}:${action}:${idempotencyKey}` } : {}),
+          }),
+        );
       } catch (error) {
-        throw translate(error, caseNumber);
+        const unavailable = asUnavailable(error);
+        if (unavailable?.mayStillHappen) {
+          throw new UnavailableError(
+            `The case did not answer within ${Math.round(answerWithinMs / 1000)} s (its worker may be down). The action may still take effect: ` +
+              (idempotencyKey ? 'retrying with the same Idempotency-Key is safe, it cannot happen twice.' : 'look at the case before trying again, or send an Idempotency-Key so a retry is safe.'),
+            unavailable.retryAfterSeconds,
+            true,
+          );
+        }
+        throw unavailable ?? translate(error, caseNumber);
       }
     },
   };

@@ -7,6 +7,7 @@ import { caseWorkflowId } from '../domain/case-number';
 import type { caseWorkflow } from '../workflows';
 import type { CaseSettings } from '../workflows/case-state';
 import { NotFoundError, ValidationError } from './errors';
+import { findUnstorableText } from '../domain/text';
 
 /** What a channel sends to open a case: the opening without its number, which is reserved here. */
 export type OpenCaseRequest = Omit<CaseOpening, 'caseNumber'>;
@@ -21,6 +22,7 @@ export interface CaseServiceDependencies {
   readonly caseSettings: CaseSettings;
   readonly cases: CaseRepository;
   readonly customers: CustomerRepository;
+  readonly products: { productExists(id: string): Promise<boolean> };
   /** How long openCase waits for the workflow's first write before answering "accepted". */
   readonly recordWaitMs?: number;
 }
@@ -43,8 +45,15 @@ export function createCaseService(deps: CaseServiceDependencies) {
      * a previous attempt started), and returns the row once the workflow has recorded it.
      */
     async openCase(request: OpenCaseRequest): Promise<OpenCaseResult> {
+      // Everything the workflow will write is checked first: a value the database refuses would
+      // fail the case's first write on every attempt, and the case would never appear.
+      const unstorable = findUnstorableText({ title: request.title, description: request.description, subject: request.subject });
+      if (unstorable) throw new ValidationError(unstorable.problem, unstorable.field);
       if (!(await deps.customers.exists(request.customer))) {
         throw new ValidationError(`no ${request.customer.type} with id ${request.customer.id}`, 'customer.id');
+      }
+      if (request.productId !== null && !(await deps.products.productExists(request.productId))) {
+        throw new ValidationError(`no product with id ${request.productId}`, 'productId');
       }
       const caseNumber = await deps.cases.reserveCaseNumber(request.requestId);
       const workflowId = caseWorkflowId(caseNumber);

@@ -33,3 +33,19 @@ export class ConflictError extends Error {
 export class UnauthorizedError extends Error {
   override readonly name = 'UnauthorizedError';
 }
+
+/**
+ * A dependency is down or did not answer in time (Temporal, the database, the case's worker):
+ * HTTP 503 with Retry-After, a "try again shortly" in chat. `mayStillHappen`: the action was
+ * handed over and may yet take effect, so a retry must carry the same Idempotency-Key.
+ */
+export class UnavailableError extends Error {
+  override readonly name = 'UnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+    readonly mayStillHappen = false,
+  ) {
+    super(message);
+  }
+}

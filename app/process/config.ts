@@ -30,6 +30,7 @@ const schema = z.object({
   CASE_REOPEN_WINDOW_MINUTES: z.coerce.number().int().min(0).max(525_600).default(7 * 24 * 60),
   SURVEY_RESPONSE_MINUTES: z.coerce.number().int().min(1).max(525_600).default(7 * 24 * 60),
   SLA_BUMP_PRIORITY_ON_FAILURE: bool.default(true),
+  CASE_ANSWER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(8 * 60),
   DEMO_PASSWORD: z.string().min(4).default('demo'),
@@ -70,6 +71,8 @@ export interface AppConfig {
     readonly bumpPriorityOnFailure: boolean;
     readonly continueAsNewAfterEvents: number;
   };
+  /** How long a case action or a look at a case's state waits for its workflow before answering 503. */
+  readonly caseAnswerTimeoutMs: number;
   readonly auth: {
     /** Signs the API's bearer tokens (HS256). */
     readonly jwtSecret: string;
@@ -142,6 +145,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       bumpPriorityOnFailure: env.SLA_BUMP_PRIORITY_ON_FAILURE,
       continueAsNewAfterEvents: 5_000,
     },
+    caseAnswerTimeoutMs: env.CASE_ANSWER_TIMEOUT_SECONDS * 1_000,
     auth: {
       // Development only: derived from the data folder, like the survey secret.
       jwtSecret: env.JWT_SECRET ?? `development-jwt:${dataDir}`.padEnd(32, '.'),

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../../db/connection';
 import { createCaseActivityRepository } from '../../db/repositories/case-activity.repository';
 import { createCaseRepository } from '../../db/repositories/case.repository';
+import { createDirectoryRepository } from '../../db/repositories/directory.repository';
 import { createCustomerRepository } from '../../db/repositories/customer.repository';
 import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
 import { createQueueRepository } from '../../db/repositories/queue.repository';
@@ -29,8 +30,17 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
       caseSettings: config.caseSettings,
       cases: caseRecords,
       customers: createCustomerRepository(db),
+      products: createDirectoryRepository(db),
     }),
-    caseWork: createCaseWorkService({ temporal, cases: caseRecords, queues: createQueueRepository(db), users, knowledge }),
+    caseWork: createCaseWorkService({
+      temporal,
+      cases: caseRecords,
+      queues: createQueueRepository(db),
+      users,
+      knowledge,
+      products: createDirectoryRepository(db),
+      answerWithinMs: config.caseAnswerTimeoutMs,
+    }),
     history: createCaseHistoryService({ temporal, namespace: config.temporal.namespace, ...(webUiUrl ? { webUiUrl } : {}) }),
     auth: createAuthService({ users, jwtSecret: config.auth.jwtSecret, tokenTtlMinutes: config.auth.tokenTtlMinutes }),
     knowledge: createKnowledgeService({ knowledge }),

@@ -137,6 +137,11 @@ export function createDirectoryRepository(db: Database) {
       return row?.id;
     },
 
+    /** Whether a product with this id exists (any status: a retired product still names old cases). */
+    async productExists(id: string): Promise<boolean> {
+      return (await db('products').where({ id }).first<{ id: string } | undefined>('id')) !== undefined;
+    },
+
     /** Every product code, in order. */
     async productCodes(): Promise<string[]> {
       return db('products').orderBy('code').pluck<string[]>('code');

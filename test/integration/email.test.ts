@@ -14,6 +14,7 @@ import { createCaseWorker } from '../../app/wiring/worker.wiring';
 import { migrateToLatest } from '../../db/migrate';
 import { createCaseRepository } from '../../db/repositories/case.repository';
 import { createCustomerRepository } from '../../db/repositories/customer.repository';
+import { createDirectoryRepository } from '../../db/repositories/directory.repository';
 import { createEmailRepository } from '../../db/repositories/email.repository';
 import { createNotificationOutbox } from '../../db/repositories/notification-outbox.repository';
 import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
@@ -73,7 +74,7 @@ async function startEmailWorld(kind: DatabaseKind): Promise<EmailWorld> {
   const running = worker.run();
   const caseRepository = createCaseRepository(database.db);
   const customers = createCustomerRepository(database.db);
-  const casesWith = (caseSettings: CaseSettings) => createCaseService({ temporal: client, taskQueue, caseSettings, cases: caseRepository, customers, recordWaitMs: 15_000 });
+  const casesWith = (caseSettings: CaseSettings) => createCaseService({ temporal: client, taskQueue, caseSettings, cases: caseRepository, customers, products: createDirectoryRepository(database.db), recordWaitMs: 15_000 });
   const cases = casesWith(DEFAULT_CASE_SETTINGS);
   const users = createUserRepository(database.db);
   const caseWork = createCaseWorkService({
@@ -82,6 +83,7 @@ async function startEmailWorld(kind: DatabaseKind): Promise<EmailWorld> {
     queues: createQueueRepository(database.db),
     users,
     knowledge: createKnowledgeRepository(database.db),
+    products: createDirectoryRepository(database.db),
   });
   const records = { customers, users, emails: createEmailRepository(database.db), caseRecords: caseRepository };
   const intake = createEmailIntakeService({ ...records, cases, caseWork, logger, limits: { maxAttachmentBytes: ATTACHMENT_CAP } });

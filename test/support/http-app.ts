@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { Client } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig, type AppConfig } from '../../app/process/config';
@@ -21,17 +21,27 @@ export interface RunningApp {
   /** A bearer token for a demo user (password 'demo'). */
   login(username: string): Promise<string>;
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  /** Stops the case worker only (the HTTP app keeps serving): cases then have nobody to run them. */
+  stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startApp(temporal: TestWorkflowEnvironment, kind: DatabaseKind, workflowBundle: { code: string }, env: Record<string, string> = {}): Promise<RunningApp> {
+/** `connection`: the app's own connection to the server (a fault test kills the server under it). */
+export async function startApp(
+  temporal: TestWorkflowEnvironment,
+  kind: DatabaseKind,
+  workflowBundle: { code: string },
+  env: Record<string, string> = {},
+  options: { readonly connection?: Connection } = {},
+): Promise<RunningApp> {
+  const connection = options.connection ?? temporal.connection;
   const database = await openTestDatabase(kind);
   await migrateToLatest(database.db);
   await seedDemoData(database.db);
   const namespace = await createNamespace(temporal, `app-${kind}`);
   const baseEnv = { NODE_ENV: 'test', TEMPORAL_NAMESPACE: namespace, LOG_LEVEL: 'silent', DATA_DIR: '/tmp/caseflow-test-data', SMTP_LISTEN_PORT: '0', ...env };
   const workerConfig = loadConfig(baseEnv);
-  const client = new Client({ connection: temporal.connection, namespace });
+  const client = new Client({ connection, namespace });
   const worker: Worker = await createCaseWorker({
     connection: temporal.nativeConnection,
     namespace,
@@ -51,7 +61,7 @@ export async function startApp(temporal: TestWorkflowEnvironment, kind: Database
   // Line and /chat, proactive chat delivery.
   const lifecycle = new Lifecycle();
   try {
-    await startServing({ config, logger: pino({ level: 'silent' }), lifecycle, db: database.db, databaseDescription: kind, temporal: { client, connection: temporal.connection, address: 'test' } });
+    await startServing({ config, logger: pino({ level: 'silent' }), lifecycle, db: database.db, databaseDescription: kind, temporal: { client, connection, address: 'test' } });
   } catch (error) {
     await lifecycle.stopAll();
     throw error;
@@ -79,9 +89,13 @@ export async function startApp(temporal: TestWorkflowEnvironment, kind: Database
       return ((await response.json()) as { accessToken: string }).accessToken;
     },
     request,
+    async stopWorker() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
     async stop() {
       await lifecycle.stopAll();
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await database.close();
     },

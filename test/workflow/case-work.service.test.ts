@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseRepository } from '../../db/repositories/case.repository';
+import { createDirectoryRepository } from '../../db/repositories/directory.repository';
 import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
 import { createQueueRepository } from '../../db/repositories/queue.repository';
 import { createUserRepository } from '../../db/repositories/user.repository';
@@ -31,6 +32,7 @@ beforeAll(async () => {
     queues: createQueueRepository(db),
     users: createUserRepository(db),
     knowledge: createKnowledgeRepository(db),
+    products: createDirectoryRepository(db),
   });
   [gina, sam, sue, alice, bob] = await Promise.all([actorFor(db, 'gina'), actorFor(db, 'sam'), actorFor(db, 'sue'), actorFor(db, 'alice'), actorFor(db, 'bob')]);
 });
