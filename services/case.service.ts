@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { CaseOpening } from '../domain/case';
@@ -55,7 +56,10 @@ export function createCaseService(deps: CaseServiceDependencies) {
       if (request.productId !== null && !(await deps.products.productExists(request.productId))) {
         throw new ValidationError(`no product with id ${request.productId}`, 'productId');
       }
-      const caseNumber = await deps.cases.reserveCaseNumber(request.requestId);
+      const { caseNumber, sameRequest } = await deps.cases.reserve(request.requestId, fingerprintOf(request));
+      if (!sameRequest) {
+        throw new ValidationError('was already used for a different request: send a new key for a new case (the same key with the same body returns the first case)', 'headers/idempotency-key');
+      }
       const workflowId = caseWorkflowId(caseNumber);
       const opening: CaseOpening = { caseNumber, ...request };
       try {
@@ -83,3 +87,10 @@ export function createCaseService(deps: CaseServiceDependencies) {
 }
 
 export type CaseService = ReturnType<typeof createCaseService>;
+
+/** A hash of what a request asks for, in a fixed field order: the same body always gives the same one. */
+function fingerprintOf(request: OpenCaseRequest): string {
+  const { title, description, customer, channel, priority, productId, subject, openedByUserId } = request;
+  const asked = [title, description, customer.type, customer.id, channel, priority, productId, subject, openedByUserId];
+  return createHash('sha256').update(JSON.stringify(asked)).digest('base64url');
+}

@@ -11,6 +11,7 @@ import * as notifications from './0009_notifications';
 import * as userCredentials from './0010_user_credentials';
 import * as email from './0011_email';
 import * as directLine from './0012_direct_line';
+import * as caseRequestFingerprint from './0013_case_request_fingerprint';
 
 /**
  * Every migration, keyed by the name recorded in knex_migrations. Keys are applied in sorted order
@@ -29,4 +30,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '0010_user_credentials': userCredentials,
   '0011_email': email,
   '0012_direct_line': directLine,
+  '0013_case_request_fingerprint': caseRequestFingerprint,
 };

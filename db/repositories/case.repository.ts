@@ -104,9 +104,33 @@ export function createCaseRepository(db: Database) {
     return whereCaseVisible(db, db<CaseRow>('cases'), scope) as Knex.QueryBuilder<CaseRow, CaseRow[]>;
   }
 
-  async function findReservation(requestId: string): Promise<string | undefined> {
-    const row = await db('case_requests').where({ request_id: requestId }).first<{ case_number: string } | undefined>('case_number');
-    return row?.case_number;
+  async function findReservation(requestId: string): Promise<{ caseNumber: string; fingerprint: string | null } | undefined> {
+    const row = await db('case_requests')
+      .where({ request_id: requestId })
+      .first<{ case_number: string; request_fingerprint: string | null } | undefined>('case_number', 'request_fingerprint');
+    return row && { caseNumber: row.case_number, fingerprint: row.request_fingerprint };
+  }
+
+  /**
+   * Reserves the case number of a request id (the same id always gets the same number) and says
+   * whether the reservation was made for the same request: a fingerprint (a hash of what was
+   * asked) that differs from the one stored means the id was reused for something else.
+   */
+  async function reserve(requestId: string, fingerprint: string | null): Promise<{ caseNumber: string; sameRequest: boolean }> {
+    const matches = (stored: string | null) => stored === null || fingerprint === null || stored === fingerprint;
+    const reserved = await findReservation(requestId);
+    if (reserved) return { caseNumber: reserved.caseNumber, sameRequest: matches(reserved.fingerprint) };
+    const next = await db.raw<{ rows: { n: string }[] }>(`select nextval('case_number_seq') as n`);
+    const inserted = await db('case_requests')
+      .insert({ request_id: requestId, case_number: formatCaseNumber(Number(next.rows[0]?.n)), request_fingerprint: fingerprint })
+      .onConflict('request_id')
+      .ignore()
+      .returning<{ case_number: string }[]>('case_number');
+    if (inserted[0]) return { caseNumber: inserted[0].case_number, sameRequest: true };
+    // A concurrent request with the same id won the insert: take its number (a gap is harmless).
+    const winner = await findReservation(requestId);
+    if (!winner) throw new Error(`case request ${requestId} could not be reserved`);
+    return { caseNumber: winner.caseNumber, sameRequest: matches(winner.fingerprint) };
   }
 
   return {
@@ -115,19 +139,10 @@ export function createCaseRepository(db: Database) {
      * call with the same request id gets the same one, so a retried POST opens no second case.
      */
     async reserveCaseNumber(requestId: string): Promise<string> {
-      const reserved = await findReservation(requestId);
-      if (reserved) return reserved;
-      const next = await db.raw<{ rows: { n: string }[] }>(`select nextval('case_number_seq') as n`);
-      const inserted = await db('case_requests')
-        .insert({ request_id: requestId, case_number: formatCaseNumber(Number(next.rows[0]?.n)) })
-        .onConflict('request_id')
-        .ignore()
-        .returning<{ case_number: string }[]>('case_number');
-      // A concurrent request with the same id may have won the insert: take its number (a gap is harmless).
-      const number = inserted[0]?.case_number ?? (await findReservation(requestId));
-      if (!number) throw new Error(`case request ${requestId} could not be reserved`);
-      return number;
+      return (await reserve(requestId, null)).caseNumber;
     },
+
+    reserve,
 
     /** Writes a snapshot unless the row already holds the same or a newer version. Returns whether it wrote. */
     async upsertSnapshot(snapshot: CaseSnapshot): Promise<boolean> {

@@ -82,6 +82,22 @@ describe('input the database cannot store, or ids that do not exist, never reach
   });
 });
 
+describe('an Idempotency-Key names one request', () => {
+  it('sent again with the same body returns the first case; with a different body it is refused with 422 and opens nothing', async () => {
+    const headers = { 'idempotency-key': 'one-request-0001' };
+    const first = await app.request('POST', '/cases', { token: alice, body: { title: 'Scanner jams', channel: 'web' }, headers });
+    expect(first.status).toBe(201);
+    const { caseNumber } = (await first.json()) as { caseNumber: string };
+    const again = await app.request('POST', '/cases', { token: alice, body: { title: 'Scanner jams', channel: 'web' }, headers });
+    expect(((await again.json()) as { caseNumber: string }).caseNumber).toBe(caseNumber);
+    const before = await caseRows();
+    const other = await app.request('POST', '/cases', { token: alice, body: { title: 'Something else entirely', channel: 'web' }, headers });
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as Problem).detail).toContain('different request');
+    expect(await caseRows()).toBe(before);
+  });
+});
+
 describe('a case whose worker is gone answers 503 with Retry-After, within the configured time', () => {
   it('a note and the live state answer 503 after about 2 s, not never; the note is safe to retry with its key', async () => {
     const caseNumber = await openCase('Nobody to run me');
