@@ -8,9 +8,9 @@ import type { CaseService } from '../services/case.service';
 import type { CaseHistoryService } from '../services/case-history.service';
 import { caseScopeFor } from '../services/case-scope';
 import type { CaseAction, CaseActionPayloads, CaseWorkService } from '../services/case-work.service';
-import { ForbiddenError, ValidationError } from '../services/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../services/errors';
 import { actionBodies, activityParams, caseListSchema, caseNumberParams, caseRecordSchema, idempotencyKey, listCasesQuery, openCaseBody, stepParams } from './case.schemas';
-import { defineRoute, type RouteDefinition } from './route';
+import { defineRoute, type RouteDefinition, type RouteResult } from './route';
 
 export interface CaseRouteDependencies {
   readonly cases: CaseService;
@@ -115,14 +115,15 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       body: openCaseBody,
       headers: [{ name: 'Idempotency-Key', description: 'Repeat a request with the same key to get the same case, never a second one' }],
       responses: { 201: { description: 'The case, recorded', schema: caseRecordSchema }, 202: { description: 'Accepted; the case is being opened (see Location)' } },
-      handler: async ({ actor, body, req }) => {
+      handler: async ({ actor, body, req }): Promise<RouteResult> => {
         const key = requestKey(req.header('idempotency-key'));
         // Keys are per caller: two users' identical keys never meet.
-        const requestId = key ? `${actor!.userId}:${key}` : randomUUID();
+        // Without a key, still prefixed by the caller: the Location of a 202 is theirs to follow.
+        const requestId = key ? `${actor!.userId}:${key}` : `${actor!.userId}:auto:${randomUUID()}`;
         const { customer, ...rest } = body;
         const result = await deps.cases.openCase({ ...rest, requestId, customer: customerFor(actor!, customer), openedByUserId: actor!.userId });
         if (result.state === 'recorded') return { status: 201, body: result.case, headers: { location: `/cases/${result.case.caseNumber}` } };
-        return { status: 202, body: { caseNumber: result.caseNumber, workflowId: result.workflowId, status: 'starting' }, headers: { location: `/cases/${result.caseNumber}` } };
+        return { status: 202, body: { caseNumber: result.caseNumber, workflowId: result.workflowId, status: 'starting' }, headers: { location: `/cases/${result.caseNumber}`, 'retry-after': '1' } };
       },
     }),
     defineRoute({
@@ -152,8 +153,15 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       summary: 'The case as recorded (404 for a case the caller may not see)',
       roles: READERS,
       params: caseNumberParams,
-      responses: { 200: { description: 'The case', schema: caseRecordSchema } },
-      handler: async ({ actor, params }) => ({ status: 200, body: await deps.caseWork.get(params.caseNumber, actor!) }),
+      responses: { 200: { description: 'The case', schema: caseRecordSchema }, 202: { description: 'The case the caller asked for is still being opened: ask again after Retry-After' } },
+      handler: async ({ actor, params }) => {
+        try {
+          return { status: 200, body: await deps.caseWork.get(params.caseNumber, actor!) };
+        } catch (error) {
+          if (!(error instanceof NotFoundError) || !(await deps.cases.isStartingFor(params.caseNumber, actor!.userId))) throw error;
+          return { status: 202, body: { caseNumber: params.caseNumber, status: 'starting' }, headers: { location: `/cases/${params.caseNumber}`, 'retry-after': '1' } };
+        }
+      },
     }),
     defineRoute({
       method: 'get',

@@ -74,8 +74,19 @@ export function createCaseService(deps: CaseServiceDependencies) {
         // The case's workflow ran and completed before: the case exists; report it as it is.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
-      const record = await waitForRecord(caseNumber);
+      // The workflow has started: from here on the answer is the case, or "being opened" — never an
+      // error that would make a caller without a key open it again.
+      const record = await waitForRecord(caseNumber).catch(() => undefined);
       return record ? { state: 'recorded', case: record } : { state: 'starting', caseNumber, workflowId };
+    },
+
+    /**
+     * Whether `userId` asked for this case and it is still being opened (its number reserved, no
+     * row yet): the 202's Location answers 202 too until the case is recorded, never 404.
+     */
+    async isStartingFor(caseNumber: string, userId: string): Promise<boolean> {
+      const pending = await deps.cases.pendingReservation(caseNumber);
+      return pending !== null && pending.requestId.startsWith(`${userId}:`);
     },
 
     async getCase(caseNumber: string): Promise<CaseRecord> {

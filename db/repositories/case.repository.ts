@@ -144,6 +144,16 @@ export function createCaseRepository(db: Database) {
 
     reserve,
 
+    /** The request that reserved a case number, while its case has no row yet (null once it has one, or if never reserved). */
+    async pendingReservation(caseNumber: string): Promise<{ requestId: string } | null> {
+      const row = await db('case_requests as r')
+        .leftJoin('cases as c', 'c.case_number', 'r.case_number')
+        .where('r.case_number', caseNumber)
+        .whereNull('c.id')
+        .first<{ request_id: string } | undefined>('r.request_id');
+      return row ? { requestId: row.request_id } : null;
+    },
+
     /** Writes a snapshot unless the row already holds the same or a newer version. Returns whether it wrote. */
     async upsertSnapshot(snapshot: CaseSnapshot): Promise<boolean> {
       const row = {

@@ -124,6 +124,18 @@ describe('a case whose worker is gone answers 503 with Retry-After, within the c
     expect((await app.request('GET', `/cases/${caseNumber}`, { token: alice })).status).toBe(200);
   });
 
+  it('a case opened meanwhile answers 202 with a Location that answers 202 too (not 404) until it is recorded', async () => {
+    const opened = await app.request('POST', '/cases', { token: alice, body: { title: 'Opened while no worker runs', channel: 'web' } });
+    expect(opened.status).toBe(202);
+    const location = opened.headers.get('location')!;
+    expect(location).toMatch(/^\/cases\/CAS-\d{5,}$/);
+    const followed = await app.request('GET', location, { token: alice });
+    expect(followed.status).toBe(202);
+    expect(followed.headers.get('retry-after')).toBe('1');
+    // Only to the one who asked: anyone else learns nothing about the number.
+    expect((await app.request('GET', location, { token: await app.login('bob') })).status).toBe(404);
+  });
+
   it('with Temporal itself down, the live state answers 503, not 500', async () => {
     const caseNumber = (await app.database.db('cases').first<{ case_number: string }>('case_number')).case_number;
     await temporal.teardown();
