@@ -8,6 +8,7 @@ import { installTemporalRuntime } from './temporal/runtime';
 import { StartupError } from './process/lifecycle';
 import { connectClient } from './temporal/connection';
 import { startDevServer } from './temporal/dev-server';
+import { lockDataDir } from './process/pid-files';
 
 /**
  * All in one process: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), the
@@ -20,6 +21,13 @@ runProcess(async (lifecycle) => {
   // Name a taken HTTP port before anything slow starts.
   if (!(await isPortFree(config.host, config.port))) {
     throw new StartupError(`PORT ${config.port} is already in use on ${config.host}: stop what holds it or set PORT`);
+  }
+
+  // One caseflow per data folder: PGlite and the dev server's file each take one process.
+  if (config.database.kind === 'pglite' || !config.temporal.address) {
+    const lock = lockDataDir(config.dataDir);
+    if ('heldBy' in lock) throw new StartupError(`DATA_DIR ${config.dataDir} is in use by another caseflow (pid ${lock.heldBy}): stop it first, or set another DATA_DIR`);
+    lifecycle.onStop('data folder lock', () => Promise.resolve(lock.release()));
   }
 
   let address = config.temporal.address;

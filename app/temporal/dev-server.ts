@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { isPortFree } from '../process/network';
+import { commandLineOf, livePidIn, removePidFile, removePidFileOf, writePidFile } from '../process/pid-files';
 import { findTemporalTool } from './tools';
 import { StartupError } from '../process/lifecycle';
 
@@ -34,6 +35,11 @@ const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
 /** Starts `temporal server start-dev` with a file database under data/, and waits until it answers. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const { host, port, uiPort, logger } = options;
+  const dir = join(options.dataDir, 'temporal');
+  const pidFile = join(dir, 'dev-server.pid');
+  // A caseflow killed with -9 leaves its dev server running on these files: stop it first (the
+  // data folder's lock says no live caseflow uses them).
+  await stopOrphan(pidFile, logger);
   for (const [what, p] of [['Temporal dev server port', port], ['Temporal Web UI port', uiPort]] as const) {
     if (!(await isPortFree(host, p))) {
       throw new StartupError(
@@ -42,7 +48,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
   }
   const binary = findTemporalTool('temporal');
-  const dir = join(options.dataDir, 'temporal');
   mkdirSync(dir, { recursive: true });
   const args = [
     'server', 'start-dev',
@@ -55,6 +60,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) writePidFile(pidFile, child.pid);
   let exited = false;
   let output = '';
   const keep = (chunk: Buffer): void => {
@@ -64,6 +70,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   child.stderr?.on('data', keep);
   const exit = new Promise<void>((resolvePromise) => child.once('exit', () => {
     exited = true;
+    removePidFileOf(pidFile, child.pid);
     resolvePromise();
   }));
 
@@ -98,6 +105,21 @@ async function stopChild(child: ChildProcess, exit: Promise<void>, hasExited: ()
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exit;
   clearTimeout(timer);
+}
+
+/** Stops a dev server a previous, killed caseflow left running (by its pid file), if it is still one. */
+async function stopOrphan(pidFile: string, logger: Logger): Promise<void> {
+  const pid = livePidIn(pidFile);
+  if (pid === null) return removePidFile(pidFile);
+  if (!/temporal.*start-dev/.test(commandLineOf(pid))) return removePidFile(pidFile);
+  logger.warn({ pid }, 'stopping a Temporal dev server left running by a previous caseflow');
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; livePidIn(pidFile) !== null; waited += 100) {
+    if (waited >= 10_000) process.kill(pid, 'SIGKILL');
+    if (waited >= 15_000) throw new StartupError(`A Temporal dev server left running (pid ${pid}) does not stop: kill it, then start again`);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 100));
+  }
+  removePidFile(pidFile);
 }
 
 function lastLine(text: string): string {

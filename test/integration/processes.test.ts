@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../app/process/network';
+import { livePidIn, lockDataDir, writePidFile } from '../../app/process/pid-files';
+import { startDevServer } from '../../app/temporal/dev-server';
+
+/**
+ * Found from outside: `kill -9` of `npm start` left the embedded dev server running, so the next
+ * start failed on a taken port; and a second `npm start` on the same DATA_DIR ran happily beside
+ * the first, two processes on the same database files.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'caseflow-processes-'));
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('one caseflow per data folder', () => {
+  it('a live holder keeps the folder; a dead one\'s lock is taken over', async () => {
+    const lockFile = join(dataDir, 'lock-test.pid');
+    const holder = spawn('sleep', ['30']);
+    try {
+      writePidFile(lockFile, holder.pid!);
+      expect(lockDataDir(dataDir, lockFile)).toEqual({ heldBy: holder.pid });
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((resolve) => holder.once('exit', resolve));
+    }
+    const lock = lockDataDir(dataDir, lockFile);
+    expect('release' in lock).toBe(true);
+    expect(livePidIn(lockFile)).toBe(process.pid);
+    if ('release' in lock) lock.release();
+    expect(livePidIn(lockFile)).toBeNull();
+  });
+});
+
+describe('the embedded dev server', () => {
+  it('left running by a killed caseflow is stopped by the next start, which then starts its own on the same port', async () => {
+    const logger = pino({ level: 'silent' });
+    const [port, uiPort] = [await freePort(), await freePort()];
+    const options = { dataDir, host: '127.0.0.1', port, uiPort, namespace: 'default', logger };
+    // The first start's server is never stopped by it: its process "died" (as under kill -9).
+    await startDevServer(options);
+    const orphan = livePidIn(join(dataDir, 'temporal', 'dev-server.pid'));
+    expect(orphan).not.toBeNull();
+
+    const second = await startDevServer(options);
+    try {
+      expect(livePidIn(join(dataDir, 'temporal', 'dev-server.pid'))).not.toBe(orphan);
+      expect(() => process.kill(orphan!, 0)).toThrow();
+      expect(second.address).toBe(`127.0.0.1:${port}`);
+    } finally {
+      await second.stop();
+    }
+    expect(livePidIn(join(dataDir, 'temporal', 'dev-server.pid'))).toBeNull();
+  });
+});
