@@ -41,8 +41,18 @@ export function listen(server: Server, host: string, port: number): Promise<void
   });
 }
 
-export function close(server: Server): Promise<void> {
+/**
+ * Stops accepting connections and waits for the requests in flight (each bounded: a case action
+ * answers within CASE_ANSWER_TIMEOUT_SECONDS), closing idle keep-alive connections at once and any
+ * still open after `graceMs`, so a shutdown never hangs on a client.
+ */
+export function close(server: Server, graceMs = 15_000): Promise<void> {
   return new Promise((resolvePromise) => {
-    server.close(() => resolvePromise());
+    const force = setTimeout(() => server.server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolvePromise();
+    });
+    server.server.closeIdleConnections();
   });
 }
