@@ -1,5 +1,5 @@
 import { isManager, isStaff, type Actor } from '../domain/actor';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../services/errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../services/errors';
 
 /**
  * What the bot says to help: the commands each role can type, and the explanations that turn a
@@ -50,6 +50,11 @@ export function explanation(error: unknown, caseNumber: string | undefined): Rep
   if (error instanceof ForbiddenError) return { text: `You can't do that on ${which}: ${error.message}. Type "show ${which}" to see what you can do.` };
   if (error instanceof ConflictError) return { text: `${which} isn't ready for that: ${error.message}. Type "show ${which}" to see its stage and steps.` };
   if (error instanceof ValidationError) return { text: `That didn't work: ${error.message}. Type "help" for examples.` };
+  if (error instanceof UnavailableError) {
+    return error.mayStillHappen
+      ? { text: `${which} is taking longer than usual to answer, so I can't confirm that yet. It may still go through: type "show ${which}" in a minute before trying again.` }
+      : { text: `I can't reach ${which} right now. Nothing was changed: please try again in a minute.` };
+  }
   return undefined;
 }
 
