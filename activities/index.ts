@@ -2,6 +2,7 @@ import type { Database } from '../db/connection';
 import { createCaseRepository } from '../db/repositories/case.repository';
 import { createCaseActivityActivities } from './case-activity.activities';
 import { createCaseContextActivities } from './case-context.activities';
+import { createCaseProblemActivities } from './case-problem.activities';
 import { createCaseRecordActivities } from './case-record.activities';
 import { createKnowledgeActivities } from './knowledge.activities';
 import { createNotificationActivities } from './notification.activities';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createNotificationActivities(deps.db),
     ...createSurveyActivities(deps.db, { surveySecret: deps.surveySecret, publicBaseUrl: deps.publicBaseUrl }),
     ...createKnowledgeActivities(deps.db),
+    ...createCaseProblemActivities(deps.db),
   };
 }
 

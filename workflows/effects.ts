@@ -1,4 +1,5 @@
-import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, log, patched, proxyActivities } from '@temporalio/workflow';
+import { PATCHES } from './patches';
 import type { CaseActivities } from '../activities';
 import type { SlaKpiName } from '../domain/case-context';
 import type { KpiClock } from '../domain/sla-clock';
@@ -78,7 +79,10 @@ export class EffectQueue implements CaseEffects {
         // Retryable failures are retried for ever by the activity's policy; what arrives here was
         // refused for good (bad data). It is in the history as a failed activity; the case goes on.
         if (!(error instanceof ActivityFailure)) throw error;
-        log.error('effect refused permanently', { effect: effect.kind, error: error.cause?.message ?? error.message });
+        const message = error.cause?.message ?? error.message;
+        log.error('effect refused permanently', { effect: effect.kind, error: message });
+        // Added while cases were running: histories recorded before it replay without the report.
+        if (patched(PATCHES.caseProblemsReported)) await reportProblem(s, effect, message);
       }
       this.pending.shift();
     }
@@ -126,6 +130,16 @@ async function perform(s: CaseState, workflowId: string, effect: Effect): Promis
       return activities.recordSurveyResponse(effect.input);
     case 'article':
       return activities.linkArticle(effect.input);
+  }
+}
+
+/** Puts the case on the operators' list; a report that fails too is only logged (nothing may wedge the case). */
+async function reportProblem(s: CaseState, effect: Effect, error: string): Promise<void> {
+  try {
+    await activities.reportCaseProblem({ caseNumber: s.opening.caseNumber, effect: effect.kind, error });
+  } catch (failure) {
+    if (!(failure instanceof ActivityFailure)) throw failure;
+    log.error('case problem could not be reported', { effect: effect.kind });
   }
 }
 

@@ -6,4 +6,6 @@
 export const PATCHES = {
   /** The customer hears (email, chat) when an agent takes the case. */
   customerToldOnAccept: 'customer-told-on-accept',
+  /** A write the database refuses for good puts the case on the operators' "needing attention" list. */
+  caseProblemsReported: 'case-problems-reported',
 } as const;

@@ -4,10 +4,12 @@ import type { Server } from 'restify';
 import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../../api/auth';
 import { caseRoutes } from '../../api/case.routes';
 import { knowledgeRoutes } from '../../api/knowledge.routes';
+import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
 import { createApiServer, type RouteRegistrar } from '../../api/server';
 import { usesChannelAuthorization } from '../../bot/direct-line';
 import { checkDatabase, type Database } from '../../db/connection';
+import { createCaseProblemRepository } from '../../db/repositories/case-problem.repository';
 import { createCaseRepository } from '../../db/repositories/case.repository';
 import { createDirectoryRepository } from '../../db/repositories/directory.repository';
 import { createEntitlementRepository } from '../../db/repositories/entitlement.repository';
@@ -40,6 +42,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     definitions: [
       ...caseRoutes({ cases: services.cases, caseRecords: services.caseRecords, caseActivities: services.caseActivities, caseWork: services.caseWork, history: services.history }),
       ...knowledgeRoutes(services.knowledge),
+      ...operationsRoutes({ problems: createCaseProblemRepository(services.db) }),
       ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
     ],
     routes: [(server) => registerAuthRoutes(server, services.auth), ...(deps.channelRoutes ?? [])],

@@ -12,6 +12,7 @@ import * as userCredentials from './0010_user_credentials';
 import * as email from './0011_email';
 import * as directLine from './0012_direct_line';
 import * as caseRequestFingerprint from './0013_case_request_fingerprint';
+import * as caseProblems from './0014_case_problems';
 
 /**
  * Every migration, keyed by the name recorded in knex_migrations. Keys are applied in sorted order
@@ -31,4 +32,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '0011_email': email,
   '0012_direct_line': directLine,
   '0013_case_request_fingerprint': caseRequestFingerprint,
+  '0014_case_problems': caseProblems,
 };

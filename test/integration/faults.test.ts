@@ -1,6 +1,7 @@
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaseProblemRepository } from '../../db/repositories/case-problem.repository';
 import { DEMO } from '../../db/seeds/demo';
 import { bundleCaseWorkflows } from '../support/case-harness';
 import { startApp, type RunningApp } from '../support/http-app';
@@ -79,6 +80,18 @@ describe('input the database cannot store, or ids that do not exist, never reach
     expect(note.status).toBe(200);
     const row = await app.database.db('cases').where({ case_number: caseNumber }).first<{ product_id: string }>('product_id');
     expect(row.product_id).toBe(product.id);
+  });
+});
+
+describe('cases needing attention', () => {
+  it('operators list the cases with a refused write; customers may not', async () => {
+    // As the workflow's report does when the database refuses a write for good.
+    await createCaseProblemRepository(app.database.db).report('CAS-09999', 'record', 'insert or update on table "cases" violates foreign key constraint');
+    const listed = await app.request('GET', '/operations/cases-needing-attention', { token: await app.login('otto') });
+    expect(listed.status).toBe(200);
+    const { items } = (await listed.json()) as { items: { caseNumber: string; effect: string; occurrences: number }[] };
+    expect(items.filter((i) => i.caseNumber === 'CAS-09999')).toEqual([expect.objectContaining({ effect: 'record', occurrences: 1 })]);
+    expect((await app.request('GET', '/operations/cases-needing-attention', { token: alice })).status).toBe(403);
   });
 });
 

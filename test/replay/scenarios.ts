@@ -143,4 +143,23 @@ export const SCENARIOS: readonly Scenario[] = [
       return handle;
     },
   },
+  {
+    // A value that reached the workflow anyway (a product that does not exist, set on a live
+    // case): the case row is refused for good, and the case is reported as needing attention
+    // (patch case-problems-reported); the Update still returns and the case goes on.
+    name: 'refused-write-reported',
+    async run({ harness, gina }) {
+      const handle = await harness.openCase();
+      const state = await harness.waitForState(handle, (s) => s.version >= 1);
+      await handle.executeUpdate(messages.acceptCaseUpdate, { args: [{ actor: gina }] });
+      await handle.executeUpdate(messages.updateCaseDetailsUpdate, { args: [{ actor: gina, productId: '00000000-0000-4000-8000-00000000dead' }] });
+      for (const deadline = Date.now() + 15_000; ; ) {
+        const reported = await harness.database.db('case_problems').where({ case_number: state.caseNumber }).first<{ id: string } | undefined>('id');
+        if (reported) break;
+        if (Date.now() > deadline) throw new Error('the refused write was not reported within 15 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return handle;
+    },
+  },
 ];
