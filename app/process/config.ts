@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { developmentSecrets } from './secrets';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
@@ -42,7 +43,8 @@ const schema = z.object({
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   RUN_MIGRATIONS: bool.default(true),
-  SEED_DEMO_DATA: bool.default(true),
+  /** Unset: demo data in development and test, never in production. */
+  SEED_DEMO_DATA: bool.optional(),
 });
 
 export type Environment = z.infer<typeof schema>;
@@ -105,6 +107,10 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings count as unset, as in most twelve-factor tooling.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
@@ -119,10 +125,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   const dataDir = resolve(env.DATA_DIR);
-  if (env.NODE_ENV === 'production') {
-    if (!env.SURVEY_SECRET) throw new ConfigError('Invalid configuration: SURVEY_SECRET must be set in production (at least 16 random characters)');
-    if (!env.JWT_SECRET) throw new ConfigError('Invalid configuration: JWT_SECRET must be set in production (at least 32 random characters)');
+  // Production, or any address other than this machine's: the secrets must come from the environment.
+  const exposed = env.NODE_ENV === 'production' || !isLoopback(env.HOST);
+  const why = env.NODE_ENV === 'production' ? 'in production' : `when HOST (${env.HOST}) is not a loopback address`;
+  if (exposed) {
+    if (!env.SURVEY_SECRET) throw new ConfigError(`Invalid configuration: SURVEY_SECRET must be set ${why} (at least 16 random characters)`);
+    if (!env.JWT_SECRET) throw new ConfigError(`Invalid configuration: JWT_SECRET must be set ${why} (at least 32 random characters)`);
   }
+  const seedDemoData = env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
+  if (seedDemoData && exposed && present.DEMO_PASSWORD === undefined) {
+    throw new ConfigError(`Invalid configuration: SEED_DEMO_DATA needs DEMO_PASSWORD ${why} (the demo users would sign in with "demo")`);
+  }
+  // Development on this machine: random secrets generated once per data folder, never derived.
+  const generated = env.JWT_SECRET && env.SURVEY_SECRET ? undefined : developmentSecrets(dataDir);
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -137,8 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       uiPort: env.TEMPORAL_UI_PORT,
     },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
-    // Development only: derived from the data folder, so every process of one installation agrees.
-    surveySecret: env.SURVEY_SECRET ?? `development:${dataDir}`,
+    surveySecret: env.SURVEY_SECRET ?? generated!.surveySecret,
     caseSettings: {
       reopenWindowMinutes: env.CASE_REOPEN_WINDOW_MINUTES,
       surveyResponseMinutes: env.SURVEY_RESPONSE_MINUTES,
@@ -147,8 +161,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     caseAnswerTimeoutMs: env.CASE_ANSWER_TIMEOUT_SECONDS * 1_000,
     auth: {
-      // Development only: derived from the data folder, like the survey secret.
-      jwtSecret: env.JWT_SECRET ?? `development-jwt:${dataDir}`.padEnd(32, '.'),
+      jwtSecret: env.JWT_SECRET ?? generated!.jwtSecret,
       tokenTtlMinutes: env.TOKEN_TTL_MINUTES,
       demoPassword: env.DEMO_PASSWORD,
     },
@@ -166,6 +179,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     logLevel: env.LOG_LEVEL,
     runMigrations: env.RUN_MIGRATIONS,
-    seedDemoData: env.SEED_DEMO_DATA,
+    seedDemoData,
   };
 }

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../app/process/config';
+
+/**
+ * Found from outside: production seeded the demo users (password "demo") and signed tokens with a
+ * key derived from the data folder's path, so an admin token could be forged.
+ */
+const folders: string[] = [];
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'caseflow-config-'));
+  folders.push(dir);
+  return dir;
+};
+const SECRETS = { JWT_SECRET: 'x'.repeat(40), SURVEY_SECRET: 'y'.repeat(20) };
+
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('production-safe defaults', () => {
+  it('production refuses to start without its secrets, naming the variable', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), SURVEY_SECRET: SECRETS.SURVEY_SECRET })).toThrow(/JWT_SECRET must be set in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), JWT_SECRET: SECRETS.JWT_SECRET })).toThrow(/SURVEY_SECRET must be set in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), ...SECRETS, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
+  });
+
+  it('a development server listening beyond this machine needs real secrets too', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0', DATA_DIR: dataDir() })).toThrow(/SURVEY_SECRET must be set when HOST \(0\.0\.0\.0\) is not a loopback address/);
+    expect(loadConfig({ HOST: '0.0.0.0', DATA_DIR: dataDir(), ...SECRETS, SEED_DEMO_DATA: 'false' }).auth.jwtSecret).toBe(SECRETS.JWT_SECRET);
+  });
+
+  it('production seeds no demo data unless asked, and then only with a password of its own', () => {
+    expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), ...SECRETS }).seedDemoData).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), ...SECRETS, SEED_DEMO_DATA: 'true' })).toThrow(/SEED_DEMO_DATA needs DEMO_PASSWORD/);
+    expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), ...SECRETS, SEED_DEMO_DATA: 'true', DEMO_PASSWORD: 'a-long-demo-password' }).seedDemoData).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir() }).seedDemoData).toBe(true);
+  });
+
+  it('development generates random secrets once per data folder (mode 0600), never derived from anything', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    const again = loadConfig({ DATA_DIR: dir });
+    expect(again.auth.jwtSecret).toBe(first.auth.jwtSecret);
+    expect(again.surveySecret).toBe(first.surveySecret);
+    expect(first.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(first.auth.jwtSecret).not.toContain(dir);
+    expect(first.surveySecret).not.toContain(dir);
+    expect(statSync(join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    const other = loadConfig({ DATA_DIR: dataDir() });
+    expect(other.auth.jwtSecret).not.toBe(first.auth.jwtSecret);
+    expect(other.surveySecret).not.toBe(first.surveySecret);
+  });
+});
