@@ -8,6 +8,7 @@ import type { CaseService } from '../services/case.service';
 import type { CaseHistoryService } from '../services/case-history.service';
 import { caseScopeFor } from '../services/case-scope';
 import type { CaseAction, CaseActionPayloads, CaseWorkService } from '../services/case-work.service';
+import { activitiesFor, recordFor, stateFor } from '../services/customer-view';
 import { ForbiddenError, NotFoundError, ValidationError } from '../services/errors';
 import { actionBodies, activityParams, caseListSchema, caseNumberParams, caseRecordSchema, idempotencyKey, listCasesQuery, openCaseBody, stepParams } from './case.schemas';
 import { defineRoute, type RouteDefinition, type RouteResult } from './route';
@@ -122,7 +123,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
         const requestId = key ? `${actor!.userId}:${key}` : `${actor!.userId}:auto:${randomUUID()}`;
         const { customer, ...rest } = body;
         const result = await deps.cases.openCase({ ...rest, requestId, customer: customerFor(actor!, customer), openedByUserId: actor!.userId });
-        if (result.state === 'recorded') return { status: 201, body: result.case, headers: { location: `/cases/${result.case.caseNumber}` } };
+        if (result.state === 'recorded') return { status: 201, body: recordFor(actor!, result.case), headers: { location: `/cases/${result.case.caseNumber}` } };
         return { status: 202, body: { caseNumber: result.caseNumber, workflowId: result.workflowId, status: 'starting' }, headers: { location: `/cases/${result.caseNumber}`, 'retry-after': '1' } };
       },
     }),
@@ -143,7 +144,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
           limit,
           offset,
         );
-        return { status: 200, body: { ...page, limit, offset } };
+        return { status: 200, body: { ...page, items: page.items.map((item) => recordFor(actor!, item)), limit, offset } };
       },
     }),
     defineRoute({
@@ -156,7 +157,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       responses: { 200: { description: 'The case', schema: caseRecordSchema }, 202: { description: 'The case the caller asked for is still being opened: ask again after Retry-After' } },
       handler: async ({ actor, params }) => {
         try {
-          return { status: 200, body: await deps.caseWork.get(params.caseNumber, actor!) };
+          return { status: 200, body: recordFor(actor!, await deps.caseWork.get(params.caseNumber, actor!)) };
         } catch (error) {
           if (!(error instanceof NotFoundError) || !(await deps.cases.isStartingFor(params.caseNumber, actor!.userId))) throw error;
           return { status: 202, body: { caseNumber: params.caseNumber, status: 'starting' }, headers: { location: `/cases/${params.caseNumber}`, 'retry-after': '1' } };
@@ -171,7 +172,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       roles: READERS,
       params: caseNumberParams,
       responses: { 200: { description: 'The live state', schema: caseView } },
-      handler: async ({ actor, params }) => ({ status: 200, body: await deps.caseWork.getState(params.caseNumber, actor!) }),
+      handler: async ({ actor, params }) => ({ status: 200, body: stateFor(actor!, await deps.caseWork.getState(params.caseNumber, actor!)) }),
     }),
     defineRoute({
       method: 'get',
@@ -183,7 +184,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       responses: { 200: { description: 'Activities, oldest first' } },
       handler: async ({ actor, params }) => {
         const record = await deps.caseWork.get(params.caseNumber, actor!);
-        return { status: 200, body: { items: await deps.caseActivities.listForCase(record.id) } };
+        return { status: 200, body: { items: activitiesFor(actor!, await deps.caseActivities.listForCase(record.id)) } };
       },
     }),
     defineRoute({
@@ -215,7 +216,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
           const key = requestKey(req.header('idempotency-key'));
           const payload = route.payload ? route.payload(values, params as Record<string, string>) : (values as CaseActionPayloads[CaseAction]);
           const { caseNumber } = params as { caseNumber: string };
-          return { status: 200, body: await deps.caseWork.act(caseNumber, actor!, route.action, payload, key) };
+          return { status: 200, body: stateFor(actor!, await deps.caseWork.act(caseNumber, actor!, route.action, payload, key)) };
         },
       }),
     ),

@@ -45,7 +45,11 @@ describe('cases over HTTP', () => {
     expect(created.status).toBe(201);
     const body = await json(created);
     const goldQueue = await app.database.db('queues').where({ name: DEMO.goldQueueName }).first<{ id: string }>('id');
-    expect(body).toMatchObject({ status: 'active', queueId: goldQueue.id, isEntitled: true, channel: 'email' });
+    expect(body).toMatchObject({ status: 'active', channel: 'email' });
+    // Routed and entitled (the customer's view shows neither: they are internals).
+    const row = await app.database.db('cases').where({ case_number: String(body.caseNumber) }).first<{ queue_id: string; is_entitled: boolean }>('queue_id', 'is_entitled');
+    expect(row).toMatchObject({ queue_id: goldQueue.id, is_entitled: true });
+    expect(body).not.toHaveProperty('queueId');
 
     const bob = await app.database.db('contacts').where({ email: DEMO.standardContactEmail }).first<{ id: string }>('id');
     expect((await openAs('alice', { customer: { type: 'contact', id: bob.id } })).status).toBe(403);
@@ -153,7 +157,10 @@ describe('cases over HTTP', () => {
     expect(answered.survey).toMatchObject({ rating: 5 });
 
     const activities = await json(await app.request('GET', `/cases/${String(caseNumber)}/activities`, as('alice')));
-    expect((activities.items as Json[]).map((a) => a.type)).toEqual(expect.arrayContaining(['email', 'phone_call', 'resolution']));
+    // The customer sees the reply and the resolution; the phone call the agent logged is the team's.
+    expect((activities.items as Json[]).map((a) => a.type)).toEqual(['email', 'resolution']);
+    const staffView = await json(await app.request('GET', `/cases/${String(caseNumber)}/activities`, as('gina')));
+    expect((staffView.items as Json[]).map((a) => a.type)).toEqual(expect.arrayContaining(['email', 'phone_call', 'resolution']));
     const state = await json(await app.request('GET', `/cases/${String(caseNumber)}/state`, as('alice')));
     expect(state.stage).toBe('resolve');
 
