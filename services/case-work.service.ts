@@ -10,7 +10,7 @@ import type { CaseView } from '../workflows/case-state';
 import * as messages from '../workflows/messages';
 import { caseScopeFor } from './case-scope';
 import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from './errors';
-import { asUnavailable } from './unavailable';
+import { asUnavailable, NoAnswerInTime } from './unavailable';
 import { findUnstorableText } from '../domain/text';
 import { isUuid } from '../domain/ids';
 
@@ -135,7 +135,10 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
       try {
         return await withinDeadline(() => deps.temporal.workflow.getHandle(record.workflowId).query(messages.getCaseStateQuery));
       } catch (error) {
-        throw asUnavailable(error) ?? error;
+        const unavailable = asUnavailable(error);
+        // A look changes nothing: no "may still take effect" here.
+        if (unavailable instanceof NoAnswerInTime) throw new UnavailableError('The case did not answer in time (its worker may be down or busy). Try again shortly.');
+        throw unavailable ?? error;
       }
     },
 
@@ -159,7 +162,7 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
         );
       } catch (error) {
         const unavailable = asUnavailable(error);
-        if (unavailable?.mayStillHappen) {
+        if (unavailable instanceof NoAnswerInTime) {
           throw new UnavailableError(
             `The case did not answer within ${Math.round(answerWithinMs / 1000)} s (its worker may be down). The action may still take effect: ` +
               (idempotencyKey ? 'retrying with the same Idempotency-Key is safe, it cannot happen twice.' : 'look at the case before trying again, or send an Idempotency-Key so a retry is safe.'),

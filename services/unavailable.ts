@@ -2,6 +2,8 @@ import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowUpdateRP
 import { UnavailableError } from './errors';
 
 /** gRPC status codes Temporal answers with while it (or the case's worker) cannot serve. */
+/** A deadline the client set can surface as CANCELLED (the retrying interceptor cancels the call). */
+const GRPC_CANCELLED = 1;
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_FAILED_PRECONDITION = 9;
@@ -12,6 +14,15 @@ const DATABASE_DOWN = /^(57P0[123]|08\d{3}|53300)$/;
 const SOCKET_DOWN = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTCONN']);
 
 const RETRY = 'Try again shortly.';
+
+/** The case's workflow did not answer within the deadline: an action sent may still take effect. */
+export class NoAnswerInTime extends UnavailableError {
+  constructor() {
+    super(`The case did not answer in time (its worker may be down or busy). The action may still take effect: look at the case before trying again.`, 5, true);
+  }
+}
+
+const didNotAnswer = (): UnavailableError => new NoAnswerInTime();
 
 function grpcCode(error: unknown): number | undefined {
   if (isGrpcServiceError(error)) return error.code;
@@ -32,13 +43,11 @@ function causes(error: unknown): unknown[] {
  */
 export function asUnavailable(error: unknown): UnavailableError | undefined {
   if (error instanceof UnavailableError) return error;
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return new UnavailableError('The case did not answer in time (its worker may be down). The action may still take effect: look at the case before trying again.', 5, true);
-  }
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return didNotAnswer();
   for (const e of causes(error)) {
     const code = grpcCode(e);
     if (code === GRPC_UNAVAILABLE) return new UnavailableError(`The workflow service (Temporal) is unavailable. ${RETRY}`);
-    if (code === GRPC_DEADLINE_EXCEEDED || isGrpcDeadlineError(e)) return new UnavailableError(`The case did not answer in time (its worker may be down or busy). ${RETRY}`);
+    if (code === GRPC_DEADLINE_EXCEEDED || code === GRPC_CANCELLED || isGrpcDeadlineError(e) || /deadline exceeded/i.test((e as Error).message ?? '')) return didNotAnswer();
     if (code === GRPC_RESOURCE_EXHAUSTED) return new UnavailableError(`The case is busy with other requests. ${RETRY}`, 10);
     if (code === GRPC_FAILED_PRECONDITION && /workflow task|failed state/i.test((e as Error).message)) {
       return new UnavailableError(`The case is recovering from a worker failure. ${RETRY}`);

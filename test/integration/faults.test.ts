@@ -64,6 +64,15 @@ describe('input the database cannot store, or ids that do not exist, never reach
     expect(await caseRows()).toBe(before);
   });
 
+  it.each([
+    ['/cases?q=printer%00offline', '/query/q'],
+    ['/contacts?q=al%00ice', '/query/q'],
+  ])('GET %s (a NUL in a search) answers 422 naming the parameter, not 500', async (path, pointer) => {
+    const response = await app.request('GET', path, { token: gina });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as Problem).errors?.map((e) => e.pointer)).toEqual([pointer]);
+  });
+
   it('a live case refuses an unknown product or unstorable text with 422, and keeps working', async () => {
     const caseNumber = await openCase();
     expect((await app.request('POST', `/cases/${caseNumber}/accept`, { token: gina })).status).toBe(200);

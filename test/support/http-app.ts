@@ -61,7 +61,7 @@ export async function startApp(
   // Line and /chat, proactive chat delivery.
   const lifecycle = new Lifecycle();
   try {
-    await startServing({ config, logger: pino({ level: 'silent' }), lifecycle, db: database.db, databaseDescription: kind, temporal: { client, connection, address: 'test' } });
+    await startServing({ config, logger: pino({ level: process.env.TEST_APP_LOG_LEVEL ?? 'silent' }), lifecycle, db: database.db, databaseDescription: kind, temporal: { client, connection, address: 'test' } });
   } catch (error) {
     await lifecycle.stopAll();
     throw error;
