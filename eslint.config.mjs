@@ -50,7 +50,7 @@ const layerRules = Object.entries(LAYERS).map(([folder, forbidden]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tools/', 'data/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', '.tools/', 'data/', 'coverage/', '.stryker-tmp/', 'reports/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -210,3 +210,96 @@ describe('validateBusinessCalendar', () => {
     expect(validateBusinessCalendar({ timeZone: 'UTC', weeklyHours: { sun: [['00:00', '24:00']] } }).holidays).toEqual([]);
   });
 });
+
+describe('validateBusinessCalendar: each refusal and its message', () => {
+  const valid = { timeZone: 'UTC', weeklyHours: { mon: [['09:00', '17:00']] }, holidays: [] };
+  const refusals: Array<[string, unknown, string]> = [
+    ['null', null, 'Invalid business calendar: calendar must be an object'],
+    ['a list', [], 'Invalid business calendar: calendar must be an object'],
+    ['an unknown zone', { ...valid, timeZone: 'Mars/Olympus_Mons' }, `Invalid business calendar: timeZone must be an IANA time zone such as 'Europe/London', got "Mars/Olympus_Mons"`],
+    ['no weeklyHours', { timeZone: 'UTC', holidays: [] }, 'Invalid business calendar: weeklyHours must be an object keyed by mon..sun'],
+    ['null weeklyHours', { ...valid, weeklyHours: null }, 'Invalid business calendar: weeklyHours must be an object keyed by mon..sun'],
+    ['weeklyHours as a list', { ...valid, weeklyHours: [['09:00', '17:00']] }, 'Invalid business calendar: weeklyHours must be an object keyed by mon..sun'],
+    ['an unknown weekday', { ...valid, weeklyHours: { funday: [] } }, 'Invalid business calendar: weeklyHours.funday is not a weekday (mon..sun)'],
+    ['a day that is not a list', { ...valid, weeklyHours: { mon: '09:00-17:00' } }, "Invalid business calendar: weeklyHours.mon must be a list of ['HH:MM', 'HH:MM'] shifts"],
+    ['a shift that is not a pair', { ...valid, weeklyHours: { mon: ['09:00-17:00'] } }, "Invalid business calendar: weeklyHours.mon[0] must be a pair ['HH:MM', 'HH:MM']"],
+    ['a shift that is a two-letter string', { ...valid, weeklyHours: { mon: ['ab'] } }, "Invalid business calendar: weeklyHours.mon[0] must be a pair ['HH:MM', 'HH:MM']"],
+    ['a shift of three times', { ...valid, weeklyHours: { mon: [['09:00', '12:00', '17:00']] } }, "Invalid business calendar: weeklyHours.mon[0] must be a pair ['HH:MM', 'HH:MM']"],
+    ['a start with a leading digit', { ...valid, weeklyHours: { mon: [['009:00', '17:00']] } }, `Invalid business calendar: weeklyHours.mon[0] start must be 'HH:MM', got "009:00"`],
+    ['a start with a trailing digit', { ...valid, weeklyHours: { mon: [['09:001', '17:00']] } }, `Invalid business calendar: weeklyHours.mon[0] start must be 'HH:MM', got "09:001"`],
+    // Equal starts overlap; they are reported in the order given.
+    ['two shifts starting together', { ...valid, weeklyHours: { thu: [['09:00', '12:00'], ['09:00', '10:00']] } }, 'Invalid business calendar: weeklyHours.thu has overlapping shifts 09:00-12:00 and 09:00-10:00'],
+    ['holidays that are not a list', { ...valid, holidays: '2026-12-25' }, "Invalid business calendar: holidays must be a list of 'YYYY-MM-DD' dates"],
+    ['a date that does not exist', { ...valid, holidays: ['2026-12-25', '2026-02-30'] }, `Invalid business calendar: holidays[1] must be a real date 'YYYY-MM-DD', got "2026-02-30"`],
+  ];
+
+  it.each(refusals)('%s', (_name, input, message) => {
+    expect(() => validateBusinessCalendar(input)).toThrow(new Error(message));
+  });
+
+  it('skips a weekday given as undefined', () => {
+    expect(validateBusinessCalendar({ ...valid, weeklyHours: { mon: [['09:00', '17:00']], tue: undefined } }).weeklyHours).toEqual({ mon: [['09:00', '17:00']] });
+  });
+});
+
+describe('argument checks name the argument', () => {
+  const invalid = new Date(NaN);
+  it.each([
+    ['at', () => isWithinBusinessHours(london, invalid)],
+    ['start', () => addBusinessMinutes(london, invalid, 1)],
+    ['from', () => businessMinutesBetween(london, invalid, at('2026-11-30T10:00:00Z'))],
+    ['to', () => businessMinutesBetween(london, at('2026-11-30T10:00:00Z'), invalid)],
+  ])('%s', (name, run) => {
+    expect(run).toThrow(new RangeError(`${name} must be a valid Date`));
+  });
+
+  it('minutes', () => {
+    expect(() => addBusinessMinutes(null, at('2026-11-30T10:00:00Z'), -1)).toThrow(new RangeError('addBusinessMinutes: minutes must be a finite number >= 0, got -1'));
+  });
+});
+
+describe('edges', () => {
+  it('a reversed range is 0 minutes on a 24x7 clock too', () => {
+    expect(businessMinutesBetween(null, at('2026-11-28T12:00:00Z'), at('2026-11-28T10:00:00Z'))).toBe(0);
+  });
+
+  it('local midnight is inside a shift that opens at midnight', () => {
+    const allWeek = validateBusinessCalendar({ timeZone: 'UTC', weeklyHours: { sun: [['00:00', '24:00']], mon: [['00:00', '24:00']] } });
+    expect(isWithinBusinessHours(allWeek, at('2026-11-30T00:00:00Z'))).toBe(true); // a Monday
+  });
+});
+
+describe('more edges', () => {
+  it.each([['x2026-12-25'], ['2026-12-25x'], ['2026-13-01'], ['2026-00-10'], ['0050-01-01']])('refuses the holiday %s', (date) => {
+    expect(() => validateBusinessCalendar({ timeZone: 'UTC', weeklyHours: { mon: [['09:00', '17:00']] }, holidays: [date] })).toThrow(
+      new Error(`Invalid business calendar: holidays[0] must be a real date 'YYYY-MM-DD', got "${date}"`),
+    );
+  });
+
+  it('an instant that is not a Date is refused as invalid, not crashed on', () => {
+    expect(() => isWithinBusinessHours(london, null as unknown as Date)).toThrow(new RangeError('at must be a valid Date'));
+    expect(() => isWithinBusinessHours(london, {} as Date)).toThrow(new RangeError('at must be a valid Date'));
+  });
+
+  it('finds a deadline years ahead on a calendar open one minute a week', () => {
+    const rare = validateBusinessCalendar({ timeZone: 'UTC', weeklyHours: { mon: [['09:00', '09:01']] } });
+    // 200 Mondays: about 1,400 days, more than the closed-days bound, though no week is closed.
+    expect(add(rare, '2026-11-30T00:00:00Z', 200)).toBe(new Date(Date.UTC(2026, 10, 30, 9, 1) + 199 * 7 * 86_400_000).toISOString());
+  });
+
+  it('gives up only after more than 3 × 366 closed days in a row', () => {
+    const closedFor = (days: number) =>
+      validateBusinessCalendar({
+        timeZone: 'UTC',
+        weeklyHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [['00:00', '24:00']]])),
+        holidays: Array.from({ length: days }, (_, i) => new Date(Date.UTC(2027, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)),
+      });
+    expect(add(closedFor(1098), '2027-01-01T00:00:00Z', 1)).toBe(new Date(Date.UTC(2027, 0, 1) + 1098 * 86_400_000 + 60_000).toISOString());
+    expect(() => add(closedFor(1099), '2027-01-01T00:00:00Z', 1)).toThrow(/no working hours for 1098 days in a row/);
+  });
+
+  it('maps a skipped London time to the transition (a zone east of UTC)', () => {
+    // London 2026-03-29: 01:00 GMT jumps to 02:00 BST at 01:00Z, so 01:30 never happens.
+    expect(new Date(fromWallClockMs('Europe/London', Date.UTC(2026, 2, 29, 1, 30))).toISOString()).toBe('2026-03-29T01:00:00.000Z');
+  });
+});

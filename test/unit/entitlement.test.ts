@@ -151,3 +151,47 @@ describe('termsToConsume', () => {
     expect(() => termsToConsume('minutes', 1, Number.NaN)).toThrow(/minutesNotYetCharged/);
   });
 });
+
+/** Every order of a list: a comparator fault shows in at least one. */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+describe('chooseEntitlement: boundaries and order', () => {
+  it('a draft that ended long ago is not reported as expired', () => {
+    expect(choose([entitlement('a', { status: 'draft', endDate: '2025-12-31' })])).toEqual({ kind: 'none' });
+    expect(choose([entitlement('a', { status: 'cancelled', endDate: '2025-12-31' })])).toEqual({ kind: 'none' });
+  });
+
+  it('cases: exactly one case left is enough', () => {
+    expect(choose([entitlement('a', { remainingTerms: 1 })]).kind).toBe('entitled');
+  });
+
+  it('minutes: none left is exhausted', () => {
+    expect(choose([entitlement('a', { allocationType: 'minutes', remainingTerms: 0 })])).toEqual({ kind: 'exhausted', entitlementId: 'a', slaPolicyId: 'sla-a' });
+  });
+
+  it('usable: the default, then the one ending soonest, then the lowest id, whatever the order', () => {
+    const list = [entitlement('late', { endDate: '2026-12-31' }), entitlement('soon-b', { endDate: '2026-06-30' }), entitlement('soon-a', { endDate: '2026-06-30' })];
+    for (const order of permutations(list)) expect(choose(order)).toMatchObject({ kind: 'entitled', entitlementId: 'soon-a' });
+    const withDefault = [...list, entitlement('default', { endDate: '2027-12-31', isDefault: true })];
+    for (const order of permutations(withDefault)) expect(choose(order)).toMatchObject({ kind: 'entitled', entitlementId: 'default' });
+  });
+
+  it('exhausted: the same order picks the one to report, whatever the order given', () => {
+    const used = (id: string, endDate: string, isDefault = false) => entitlement(id, { remainingTerms: 0, endDate, isDefault });
+    const list = [used('late', '2026-12-31'), used('soon-b', '2026-06-30'), used('soon-a', '2026-06-30')];
+    for (const order of permutations(list)) expect(choose(order)).toMatchObject({ kind: 'exhausted', entitlementId: 'soon-a' });
+    for (const order of permutations([...list, used('default', '2027-12-31', true)])) expect(choose(order)).toMatchObject({ kind: 'exhausted', entitlementId: 'default' });
+  });
+
+  it('expired: the default, then the latest end, then the lowest id, whatever the order', () => {
+    const old = (id: string, endDate: string, isDefault = false) => entitlement(id, { status: 'expired', endDate, isDefault });
+    const list = [old('older', '2025-06-30'), old('recent-b', '2025-12-31'), old('recent-a', '2025-12-31')];
+    for (const order of permutations(list)) expect(choose(order)).toMatchObject({ kind: 'expired', entitlementId: 'recent-a' });
+    for (const order of permutations([...list, old('default', '2024-12-31', true)])) expect(choose(order)).toMatchObject({ kind: 'expired', entitlementId: 'default' });
+    const defaults = [old('d-older', '2025-01-31', true), old('d-recent', '2025-11-30', true), old('plain', '2025-12-31')];
+    for (const order of permutations(defaults)) expect(choose(order)).toMatchObject({ kind: 'expired', entitlementId: 'd-recent' });
+  });
+});

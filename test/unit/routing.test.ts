@@ -166,3 +166,40 @@ describe('validateRoutingConditions', () => {
     expect(() => validateRoutingConditions(input)).toThrow(message);
   });
 });
+
+describe('routeCase: each condition and the order of rules', () => {
+  it('a channel condition that does not match skips the rule', () => {
+    const rules = [rule('email-only', 1, { channel: ['email'] }, 'mail')];
+    expect(routeCase(rules, facts({ channel: 'phone' }), 'default').queueId).toBe('default');
+    expect(routeCase(rules, facts({ channel: 'email' }), 'default').queueId).toBe('mail');
+  });
+
+  it('ties in position go to the lowest id, whatever the order given', () => {
+    const tied = [rule('r3', 5, {}), rule('r1', 5, {}), rule('r2', 5, {}), rule('r0', 6, {})];
+    const orders = [tied, [tied[1]!, tied[0]!, tied[2]!, tied[3]!], [tied[2]!, tied[1]!, tied[0]!, tied[3]!], [tied[3]!, tied[2]!, tied[0]!, tied[1]!], [...tied].reverse()];
+    for (const order of orders) expect(routeCase(order, facts(), null).ruleId).toBe('r1');
+  });
+});
+
+describe('containsWord: empty keywords', () => {
+  it('an empty or blank keyword matches nothing, not even blank text', () => {
+    for (const text of ['', ' ', 'a - b', 'Invoice #12']) {
+      expect(containsWord(text, '')).toBe(false);
+      expect(containsWord(text, '   ')).toBe(false);
+    }
+  });
+});
+
+describe('validateRoutingConditions: shape', () => {
+  it.each([
+    ['null', null],
+    ['a list', []],
+    ['a string', 'gold'],
+  ])('refuses %s as conditions', (_name, input) => {
+    expect(() => validateRoutingConditions(input)).toThrow(new Error('Invalid routing conditions: conditions must be an object'));
+  });
+
+  it('skips a field given as undefined', () => {
+    expect(validateRoutingConditions({ channel: undefined, priority: ['high'] })).toEqual({ priority: ['high'] });
+  });
+});

@@ -93,3 +93,37 @@ describe('kpiTarget', () => {
     expect(kpiTarget(policy('d', { kpis: [...rows].reverse() }), 'resolve', 'high', 'gold')).toEqual({ warnAfterMinutes: 50, failAfterMinutes: 120 });
   });
 });
+
+describe('kpiTarget: the most specific row wins over a stricter general one', () => {
+  const both = target('first_response', 'urgent', 'gold', 50, 100);
+  const priorityOnly = target('first_response', 'urgent', null, 40, 90);
+  const tierOnly = target('first_response', null, 'gold', 30, 80);
+  const neither = target('first_response', null, null, 20, 70);
+
+  /** Every order of a list: a comparator fault shows in at least one. */
+  const permutations = <T,>(items: readonly T[]): T[][] =>
+    items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  const pick = (rows: SlaKpiTarget[]) => kpiTarget(policy('p', { kpis: rows }), 'first_response', 'urgent', 'gold');
+
+  it.each<[string, SlaKpiTarget[], SlaKpiTarget]>([
+    ['priority and tier over priority only', [both, priorityOnly], both],
+    ['priority only over tier only', [priorityOnly, tierOnly], priorityOnly],
+    ['tier only over neither', [tierOnly, neither], tierOnly],
+    ['priority and tier over all the others', [both, priorityOnly, tierOnly, neither], both],
+    ['priority only over tier only and neither', [priorityOnly, tierOnly, neither], priorityOnly],
+  ])('%s, whatever the order', (_name, rows, expected) => {
+    for (const order of permutations(rows)) expect(pick(order)).toEqual({ warnAfterMinutes: expected.warnAfterMinutes, failAfterMinutes: expected.failAfterMinutes });
+  });
+
+  it('a more specific row wins even with the same warning and a later failure', () => {
+    const specific = target('first_response', 'urgent', null, 10, 60);
+    const general = target('first_response', null, null, 10, 30);
+    for (const order of permutations([specific, general])) expect(pick(order)).toEqual({ warnAfterMinutes: 10, failAfterMinutes: 60 });
+  });
+
+  it('of two equally specific rows with the same failure, the earlier warning wins', () => {
+    const early = target('first_response', 'urgent', null, 5, 60);
+    const late = target('first_response', 'urgent', null, 15, 60);
+    for (const order of permutations([early, late])) expect(pick(order)).toEqual({ warnAfterMinutes: 5, failAfterMinutes: 60 });
+  });
+});
