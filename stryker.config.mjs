@@ -14,7 +14,8 @@ export default {
     'api/auth-context.ts',
     'services/case-scope.ts',
     'services/records/record-access.ts',
-    // Next: 'workflows/handlers/**/*.ts' (tsconfig.mutation.json already type-checks workflows/).
+    // The workflow's case actions: validators and the state changes, as pure functions of CaseState.
+    'workflows/handlers/**/*.ts',
   ],
   testRunner: 'vitest',
   // Unit tests only (test/unit/), without the PostgreSQL global setup.
