@@ -159,8 +159,13 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
         try {
           return { status: 200, body: recordFor(actor!, await deps.caseWork.get(params.caseNumber, actor!)) };
         } catch (error) {
-          if (!(error instanceof NotFoundError) || !(await deps.cases.isStartingFor(params.caseNumber, actor!.userId))) throw error;
-          return { status: 202, body: { caseNumber: params.caseNumber, status: 'starting' }, headers: { location: `/cases/${params.caseNumber}`, 'retry-after': '1' } };
+          if (!(error instanceof NotFoundError)) throw error;
+          if (await deps.cases.isStartingFor(params.caseNumber, actor!.userId)) {
+            return { status: 202, body: { caseNumber: params.caseNumber, status: 'starting' }, headers: { location: `/cases/${params.caseNumber}`, 'retry-after': '1' } };
+          }
+          // No longer starting: its row may have been written between the two reads (the soak saw
+          // 404s for cases it had just opened), so read it once more before answering 404.
+          return { status: 200, body: recordFor(actor!, await deps.caseWork.get(params.caseNumber, actor!)) };
         }
       },
     }),
