@@ -410,9 +410,13 @@ describe('the shared guards', () => {
     for (const minutesSpent of [0, 1440]) expect(refusalWithDetails(replyToCustomer, owned, { actor: gina, text: 'Hi', minutesSpent })).toBeNull();
   });
 
-  it('every action is registered once', () => {
+  it('every action is registered once', async () => {
     expect(CASE_UPDATE_HANDLERS).toHaveLength(22);
     expect(new Set(CASE_UPDATE_HANDLERS.map((h) => h.definition.name)).size).toBe(22);
+    // Loaded again inside the test, so that the list's construction is covered by it.
+    vi.resetModules();
+    const reloaded = await import('../../workflows/handlers');
+    expect(reloaded.CASE_UPDATE_HANDLERS.map((h) => h.definition.name)).toEqual(CASE_UPDATE_HANDLERS.map((h) => h.definition.name));
   });
 });
 
