@@ -32,7 +32,7 @@ export function detailOf(body: Record<string, unknown>): string {
 export class Traffic {
   /** phase → status ("no answer" for a request that got none) → count. */
   readonly statuses: Record<string, Record<string, number>> = {};
-  /** phase → the latency of each operation (first attempt to final answer), ms. */
+  /** phase → the latency of each operation (first attempt to final answer, a create until its case is recorded), ms. */
   readonly latencies: Record<string, number[]> = {};
   readonly violations: Violation[] = [];
 
@@ -72,6 +72,8 @@ export interface CallOptions {
   readonly expect?: readonly number[];
   /** One attempt only (a probe during an outage): a 503 is returned, not retried. */
   readonly once?: boolean;
+  /** Not a latency sample of its own (a poll that is part of a longer operation). */
+  readonly unmeasured?: boolean;
 }
 
 export class SoakClient {
@@ -132,7 +134,7 @@ export class SoakClient {
       }
       const expected = (status >= 200 && status < 300) || (options.expect ?? []).includes(status);
       if (!expected) this.traffic.violation(phase, request, `${status}: ${(detailOf(body) || text).slice(0, 300)}`);
-      if (!options.once) this.traffic.latency(phase, Date.now() - started);
+      if (!options.once && !options.unmeasured) this.traffic.latency(phase, Date.now() - started);
       return answer();
     }
   }

@@ -32,13 +32,13 @@ export function formatSoakResult(result: SoakResult): string {
   const o = result.options;
   const out: string[] = [];
   out.push(
-    `soak: ${o.cases} cases with worker kills every ${o.killEveryMs[0] / 1000}–${o.killEveryMs[1] / 1000} s${o.maxKills === undefined ? '' : ` (at most ${o.maxKills})`}` +
+    `soak: ${o.cases} cases with worker kills every ${o.killEveryMs[0] / 1000}–${o.killEveryMs[1] / 1000} s${o.maxKills === undefined ? '' : ` (at most ${o.maxKills})`}${o.rampSeconds ? `, started over ${o.rampSeconds} s` : ''}` +
       `${o.baselineCases > 0 ? `, ${o.baselineCases} without` : ''}; ${result.casesOpened} cases opened in all; ${Math.round(result.durationMs / 1000)} s`,
     '',
   );
   out.push(
     table(
-      ['phase', 'time', 'lifecycles', '2xx', '409', '422', '503', 'other', 'p50', 'p95', 'notes'],
+      ['phase', 'time', 'kills', 'lifecycles', '2xx', '409', '422', '503', 'other', 'p50', 'p95', 'notes'],
       result.phases.map((p) => {
         const counts = { '2xx': 0, '409': 0, '422': 0, '503': 0, other: 0 } as Record<string, number>;
         for (const [status, n] of Object.entries(p.statuses)) {
@@ -49,6 +49,7 @@ export function formatSoakResult(result: SoakResult): string {
         return [
           p.name,
           ms(p.durationMs),
+          String(p.workerKills),
           p.lifecycles ? `${p.lifecycles.completed}/${p.lifecycles.total}` : '',
           String(counts['2xx']),
           String(counts['409']),
@@ -76,8 +77,8 @@ export function formatSoakResult(result: SoakResult): string {
     table(
       ['latency', 'without kills p50', 'p95', 'with kills p50', 'p95', 'extra p50', 'extra p95'],
       [
-        ['per request (retries included)', ms(l.withoutKills.requests.p50), ms(l.withoutKills.requests.p95), ms(l.withKills.requests.p50), ms(l.withKills.requests.p95), ms(l.extra.requestP50), ms(l.extra.requestP95)],
-        ['per case lifecycle (8 requests)', ms(l.withoutKills.lifecycles.p50), ms(l.withoutKills.lifecycles.p95), ms(l.withKills.lifecycles.p50), ms(l.withKills.lifecycles.p95), ms(l.extra.lifecycleP50), ms(l.extra.lifecycleP95)],
+        ['per operation (retries included)', ms(l.withoutKills.requests.p50), ms(l.withoutKills.requests.p95), ms(l.withKills.requests.p50), ms(l.withKills.requests.p95), ms(l.extra.requestP50), ms(l.extra.requestP95)],
+        ['per case lifecycle (8 operations)', ms(l.withoutKills.lifecycles.p50), ms(l.withoutKills.lifecycles.p95), ms(l.withKills.lifecycles.p50), ms(l.withKills.lifecycles.p95), ms(l.extra.lifecycleP50), ms(l.extra.lifecycleP95)],
       ],
     ),
   );

@@ -35,6 +35,8 @@ export interface SoakOptions {
   readonly baselineCases: number;
   /** The worker is SIGKILLed and restarted after a random pause in this range, ms. */
   readonly killEveryMs: readonly [number, number];
+  /** Lifecycle i starts i × rampSeconds / cases after the phase begins (0: all at once), so that faults land among them. */
+  readonly rampSeconds?: number;
   /** Stop killing after this many kills (the lifecycles then finish undisturbed); unset: kill until they are done. */
   readonly maxKills?: number;
   /** Demo-like agents and customers the lifecycles are spread over (the API rate-limits per user). */
@@ -69,6 +71,8 @@ export interface SoakCheck {
 export interface PhaseSummary {
   readonly name: string;
   readonly durationMs: number;
+  /** Worker SIGKILLs while the phase ran. */
+  readonly workerKills: number;
   readonly lifecycles: { readonly total: number; readonly completed: number; readonly failed: number } | null;
   readonly statuses: Record<string, number>;
   readonly requestLatency: LatencyStats;
@@ -367,7 +371,7 @@ class Soak {
   /** Waits (GET answers 202 with Retry-After) until the case is recorded. */
   private async recorded(phase: string, token: string, caseNumber: string): Promise<void> {
     for (;;) {
-      const answer = await this.client.call(phase, 'GET', `/cases/${caseNumber}`, { token });
+      const answer = await this.client.call(phase, 'GET', `/cases/${caseNumber}`, { token, unmeasured: true });
       if (answer.status === 200) return;
       if (answer.status !== 202) this.fail(`GET /cases/${caseNumber}`, answer);
       if (Date.now() > this.deadline) throw new Error(`case ${caseNumber} was never recorded`);
@@ -375,12 +379,15 @@ class Soak {
     }
   }
 
+  /** Opens a case; the operation lasts until the case is recorded (a 202 is followed to its 200). */
   private async openCase(phase: string, customer: User, key: string, title: string): Promise<string> {
-    const answer = await this.client.call(phase, 'POST', '/cases', { token: customer.token, key, body: { title, description: 'Opened by the soak.', channel: 'web' } });
+    const started = Date.now();
+    const answer = await this.client.call(phase, 'POST', '/cases', { token: customer.token, key, body: { title, description: 'Opened by the soak.', channel: 'web' }, unmeasured: true });
     if (answer.status !== 201 && answer.status !== 202) this.fail('POST /cases', answer);
     const caseNumber = String(answer.body.caseNumber);
     this.caseNumbers.add(caseNumber);
     if (answer.status === 202) await this.recorded(phase, customer.token, caseNumber);
+    this.traffic.latency(phase, Date.now() - started);
     return caseNumber;
   }
 
@@ -423,6 +430,7 @@ class Soak {
 
   private async phase(name: string, body: () => Promise<void>, lifecycles: PhaseSummary['lifecycles'] = null, failures: string[] = []): Promise<void> {
     const started = Date.now();
+    const killsBefore = this.workers.kills;
     this.progressState.phase = name;
     this.workers.phase = name;
     this.say(`${name}: started`);
@@ -432,6 +440,7 @@ class Soak {
       const summary: PhaseSummary = {
         name,
         durationMs: Date.now() - started,
+        workerKills: this.workers.kills - killsBefore,
         lifecycles,
         statuses: { ...(this.traffic.statuses[name] ?? {}) },
         requestLatency: latencyStats(this.traffic.latencies[name] ?? []),
@@ -452,7 +461,7 @@ class Soak {
         Object.assign(this.progressState, { total: count, done: 0, failed: 0 });
         await Promise.all(
           range(count).map((i) =>
-            this.lifecycle(name, i).then(
+            sleep(((this.options.rampSeconds ?? 0) * 1_000 * i) / count).then(() => this.lifecycle(name, i)).then(
               () => {
                 tally.completed += 1;
                 this.progressState.done += 1;
@@ -471,6 +480,11 @@ class Soak {
       failures,
     );
     this.checks.push(check(`${name}: lifecycles completed`, `${count}/${count}`, `${tally.completed}/${count}`));
+    if (name === 'kills') {
+      // A run so fast that no kill landed among the lifecycles proves nothing: say so.
+      const kills = this.phases.at(-1)?.workerKills ?? 0;
+      this.checks.push(check('kills: worker SIGKILLs among the lifecycles', 'at least 1', String(kills), kills >= 1));
+    }
   }
 
   /** Runs `body` while a loop SIGKILLs the worker and starts a new one every killEveryMs. */

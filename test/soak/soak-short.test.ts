@@ -38,17 +38,19 @@ it('keeps every case exactly once while the worker is killed every 2–4 s', asy
   result = await runSoak({
     cases: 10,
     baselineCases: 10,
+    // Spread over 8 s, so the kills land among the lifecycles however fast the machine is.
+    rampSeconds: 8,
     killEveryMs: [2_000, 4_000],
     // A kill strands the activities running on that worker until their 30 s start-to-close
     // timeout: past a handful of kills the lifecycles could not finish in the time a test has.
-    maxKills: 5,
+    maxKills: 4,
     agents: 5,
     customers: 3,
     duplicates: 10,
     devServerRestart: false,
     closeAfterMinutes: null,
     answerTimeoutSeconds: 5,
-    maxMinutes: 1.5,
+    maxMinutes: 1.6,
     distDir,
     workDir,
     adminUrl: inject('databaseUrl'),
@@ -59,6 +61,6 @@ it('keeps every case exactly once while the worker is killed every 2–4 s', asy
   expect(result.checks.filter((c) => !c.ok)).toEqual([]);
   expect(result.violations).toEqual([]);
   expect(result.reconciliation?.mismatches).toEqual([]);
-  expect(result.faults.workerKills).toBeGreaterThan(0);
+  expect(result.phases.find((p) => p.name === 'kills')?.workerKills).toBeGreaterThan(0);
   expect(result.ok).toBe(true);
-}, 120_000);
+}, 115_000);

@@ -9,6 +9,7 @@ import { removeDir, runSoak, scratchDir, type SoakOptions } from './runner';
  *
  *   --cases N                 concurrent case lifecycles under worker kills (200)
  *   --baseline-cases N        lifecycles first without kills, for the latency baseline (= --cases)
+ *   --ramp-seconds N          start the lifecycles spread over N seconds, not all at once (0)
  *   --kill-every MIN-MAXs     pause between worker SIGKILLs, e.g. 3-10s (3-10s)
  *   --max-kills N             stop killing after N kills (default: until the lifecycles are done)
  *   --agents N, --customers N users the lifecycles are spread over (20, 10)
@@ -42,7 +43,7 @@ function parseArguments(argv: readonly string[], root: string): SoakOptions {
     else if (arg.startsWith('--') && i + 1 < argv.length) given.set(arg, argv[++i]!);
     else throw new Error(`unknown or incomplete option '${arg}' (see test/soak/soak.ts)`);
   }
-  const known = ['--cases', '--baseline-cases', '--kill-every', '--max-kills', '--agents', '--customers', '--duplicates', '--close-after-minutes', '--answer-timeout', '--max-minutes'];
+  const known = ['--cases', '--baseline-cases', '--ramp-seconds', '--kill-every', '--max-kills', '--agents', '--customers', '--duplicates', '--close-after-minutes', '--answer-timeout', '--max-minutes'];
   for (const name of given.keys()) if (!known.includes(name)) throw new Error(`unknown option '${name}' (options: ${known.join(', ')}, --no-dev-server, --keep-database)`);
   const int = (name: string, fallback: number, min = 0): number => {
     const value = given.has(name) ? Number(given.get(name)) : fallback;
@@ -54,6 +55,7 @@ function parseArguments(argv: readonly string[], root: string): SoakOptions {
   return {
     cases,
     baselineCases: int('--baseline-cases', cases),
+    rampSeconds: int('--ramp-seconds', 0),
     killEveryMs: parseRange(given.get('--kill-every') ?? '3-10s'),
     ...(given.has('--max-kills') ? { maxKills: int('--max-kills', 0, 1) } : {}),
     agents: int('--agents', 20, 1),
