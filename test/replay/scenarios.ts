@@ -32,6 +32,18 @@ export interface CaptureContext {
   readonly alice: Actor; // the gold customer
 }
 
+/** A case opened (reopen window 60 min, survey 30 min), accepted by Gina and taken through Identify into Research. */
+async function openAndIdentify(harness: CaseHarness, gina: Actor): Promise<CaseHandle> {
+  const handle = await harness.openCase({}, { reopenWindowMinutes: 60, surveyResponseMinutes: 30 });
+  await harness.waitForState(handle, (s) => s.version >= 1);
+  await handle.executeUpdate(messages.acceptCaseUpdate, { args: [{ actor: gina }] });
+  await handle.executeUpdate(messages.completeStepUpdate, { args: [{ actor: gina, stepId: 'customer_confirmed' }] });
+  const product = await harness.database.db('products').where({ code: DEMO.productCodes.printer }).first<{ id: string }>('id');
+  await handle.executeUpdate(messages.updateCaseDetailsUpdate, { args: [{ actor: gina, productId: product.id, subject: 'Printing' }] });
+  await handle.executeUpdate(messages.advanceStageUpdate, { args: [{ actor: gina }] });
+  return handle;
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     // Opening, routing and SLA; the first-response warning and failure timers fire; priority bumped.
@@ -53,13 +65,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'full-resolution',
     async run({ harness, gina, alice }) {
       const db = harness.database.db;
-      const handle = await harness.openCase({}, { reopenWindowMinutes: 60, surveyResponseMinutes: 30 });
-      await harness.waitForState(handle, (s) => s.version >= 1);
-      await handle.executeUpdate(messages.acceptCaseUpdate, { args: [{ actor: gina }] });
-      await handle.executeUpdate(messages.completeStepUpdate, { args: [{ actor: gina, stepId: 'customer_confirmed' }] });
-      const product = await db('products').where({ code: DEMO.productCodes.printer }).first<{ id: string }>('id');
-      await handle.executeUpdate(messages.updateCaseDetailsUpdate, { args: [{ actor: gina, productId: product.id, subject: 'Printing' }] });
-      await handle.executeUpdate(messages.advanceStageUpdate, { args: [{ actor: gina }] });
+      const handle = await openAndIdentify(harness, gina);
       const article = await db('knowledge_articles').where({ article_number: 'KA-01002' }).first<{ id: string; title: string }>('id', 'title');
       await handle.executeUpdate(messages.linkArticleUpdate, { args: [{ actor: gina, articleId: article.id, articleNumber: 'KA-01002', title: article.title, sendToCustomer: true }] });
       const withTask = await handle.executeUpdate(messages.addActivityUpdate, {
@@ -100,14 +106,7 @@ export const SCENARIOS: readonly Scenario[] = [
     // Resolution, reopening within the window, cancellation, closing after the window.
     name: 'reopen-and-cancel',
     async run({ harness, gina, sue, alice }) {
-      const db = harness.database.db;
-      const handle = await harness.openCase({}, { reopenWindowMinutes: 60, surveyResponseMinutes: 30 });
-      await harness.waitForState(handle, (s) => s.version >= 1);
-      await handle.executeUpdate(messages.acceptCaseUpdate, { args: [{ actor: gina }] });
-      await handle.executeUpdate(messages.completeStepUpdate, { args: [{ actor: gina, stepId: 'customer_confirmed' }] });
-      const product = await db('products').where({ code: DEMO.productCodes.printer }).first<{ id: string }>('id');
-      await handle.executeUpdate(messages.updateCaseDetailsUpdate, { args: [{ actor: gina, productId: product.id, subject: 'Printing' }] });
-      await handle.executeUpdate(messages.advanceStageUpdate, { args: [{ actor: gina }] });
+      const handle = await openAndIdentify(harness, gina);
       await handle.executeUpdate(messages.recordKnowledgeSearchUpdate, { args: [{ actor: gina, query: 'printer offline' }] });
       await handle.executeUpdate(messages.advanceStageUpdate, { args: [{ actor: gina }] });
       await handle.executeUpdate(messages.resolveCaseUpdate, { args: [{ actor: gina, resolutionText: 'Replaced the cable', resolutionType: 'problem_solved' }] });
@@ -125,14 +124,7 @@ export const SCENARIOS: readonly Scenario[] = [
     // the customer; then the process flow, resolution, the survey answer and closing.
     name: 'accept-and-resolve-v2',
     async run({ harness, gina, alice }) {
-      const db = harness.database.db;
-      const handle = await harness.openCase({}, { reopenWindowMinutes: 60, surveyResponseMinutes: 30 });
-      await harness.waitForState(handle, (s) => s.version >= 1);
-      await handle.executeUpdate(messages.acceptCaseUpdate, { args: [{ actor: gina }] });
-      await handle.executeUpdate(messages.completeStepUpdate, { args: [{ actor: gina, stepId: 'customer_confirmed' }] });
-      const product = await db('products').where({ code: DEMO.productCodes.printer }).first<{ id: string }>('id');
-      await handle.executeUpdate(messages.updateCaseDetailsUpdate, { args: [{ actor: gina, productId: product.id, subject: 'Printing' }] });
-      await handle.executeUpdate(messages.advanceStageUpdate, { args: [{ actor: gina }] });
+      const handle = await openAndIdentify(harness, gina);
       await handle.executeUpdate(messages.recordKnowledgeSearchUpdate, { args: [{ actor: gina, query: 'printer offline' }] });
       await handle.executeUpdate(messages.replyToCustomerUpdate, { args: [{ actor: gina, text: 'Please replug the network cable.' }] });
       await handle.executeUpdate(messages.advanceStageUpdate, { args: [{ actor: gina }] });
