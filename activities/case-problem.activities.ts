@@ -1,5 +1,6 @@
 import { createCaseProblemRepository } from '../db/repositories/case-problem.repository';
 import type { Database } from '../db/connection';
+import { storableText } from '../domain/text';
 
 export interface ReportCaseProblemInput {
   readonly caseNumber: string;
@@ -8,7 +9,7 @@ export interface ReportCaseProblemInput {
 }
 
 /** Text made storable whatever it holds: the report of bad data must not fail on the same bad data. */
-const storable = (text: string, max: number): string => text.replaceAll('\u0000', '\uFFFD').replace(/\p{Cs}/gu, '\uFFFD').slice(0, max);
+const storable = (text: string, max: number): string => storableText(text).slice(0, max);
 
 export function createCaseProblemActivities(db: Database) {
   const problems = createCaseProblemRepository(db);

@@ -11,6 +11,11 @@ export function unstorableTextProblem(value: string): string | null {
   return null;
 }
 
+/** The same text with anything PostgreSQL cannot store replaced by U+FFFD (for reports that must not fail). */
+export function storableText(value: string): string {
+  return value.replaceAll('\u0000', '\uFFFD').replace(/\p{Cs}/gu, '\uFFFD');
+}
+
 /** The first string field (nested objects by dotted path) that cannot be stored, with why. */
 export function findUnstorableText(value: unknown, path = ''): { readonly field: string; readonly problem: string } | null {
   if (typeof value === 'string') {

@@ -22,8 +22,6 @@ export class NoAnswerInTime extends UnavailableError {
   }
 }
 
-const didNotAnswer = (): UnavailableError => new NoAnswerInTime();
-
 function grpcCode(error: unknown): number | undefined {
   if (isGrpcServiceError(error)) return error.code;
   if (error instanceof ServiceError && error.cause) return grpcCode(error.cause);
@@ -43,11 +41,11 @@ function causes(error: unknown): unknown[] {
  */
 export function asUnavailable(error: unknown): UnavailableError | undefined {
   if (error instanceof UnavailableError) return error;
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return didNotAnswer();
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new NoAnswerInTime();
   for (const e of causes(error)) {
     const code = grpcCode(e);
     if (code === GRPC_UNAVAILABLE) return new UnavailableError(`The workflow service (Temporal) is unavailable. ${RETRY}`);
-    if (code === GRPC_DEADLINE_EXCEEDED || code === GRPC_CANCELLED || isGrpcDeadlineError(e) || /deadline exceeded/i.test((e as Error).message ?? '')) return didNotAnswer();
+    if (code === GRPC_DEADLINE_EXCEEDED || code === GRPC_CANCELLED || isGrpcDeadlineError(e) || /deadline exceeded/i.test((e as Error).message ?? '')) return new NoAnswerInTime();
     if (code === GRPC_RESOURCE_EXHAUSTED) return new UnavailableError(`The case is busy with other requests. ${RETRY}`, 10);
     if (code === GRPC_FAILED_PRECONDITION && /workflow task|failed state/i.test((e as Error).message)) {
       return new UnavailableError(`The case is recovering from a worker failure. ${RETRY}`);

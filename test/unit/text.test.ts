@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUnstorableText, unstorableTextProblem } from '../../domain/text';
+import { findUnstorableText, storableText, unstorableTextProblem } from '../../domain/text';
 
 const NUL = 'must not contain a NUL character (\\u0000)';
 const SURROGATE = 'must not contain an unpaired UTF-16 surrogate';
@@ -43,5 +43,12 @@ describe('findUnstorableText', () => {
     expect(findUnstorableText({ n: 1, b: true, z: null, u: undefined, nested: { n: 2 } })).toBeNull();
     expect(findUnstorableText(null)).toBeNull();
     expect(findUnstorableText(42)).toBeNull();
+  });
+});
+
+describe('storableText', () => {
+  it('replaces NUL characters and unpaired surrogates, and keeps everything else, paired emoji included', () => {
+    expect(storableText('a\u0000b\ud800c\udc00d 😀')).toBe('a\uFFFDb\uFFFDc\uFFFDd 😀');
+    expect(storableText('plain text')).toBe('plain text');
   });
 });
