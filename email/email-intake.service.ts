@@ -1,5 +1,6 @@
 import type { ParsedMail } from 'mailparser';
 import { appendToNamedCase } from './intake/append-to-case';
+import { authenticationRefusal } from './intake/authentication';
 import { readMessage } from './intake/message';
 import { namedCases } from './intake/named-cases';
 import { openCaseFromMessage } from './intake/open-case';
@@ -32,8 +33,8 @@ export {
 /**
  * Case creation rules for email (DOMAIN.md "The case's life", 1): who sent the message (a contact,
  * matched by address) and what it is about (a case number in the subject) decide whether it opens
- * a case or adds to one. Every decision is idempotent per Message-ID: a message the sender's
- * server delivers twice opens one case and is stored once. The steps live in email/intake/.
+ * a case or adds to one. Every decision is idempotent per Message-ID and sender: a message the
+ * sender's server delivers twice opens one case and is stored once. The steps live in email/intake/.
  */
 export function createEmailIntakeService(deps: EmailIntakeDependencies) {
   const rules: EmailIntakeRules = { ...DEFAULT_EMAIL_INTAKE_RULES, ...deps.rules };
@@ -48,8 +49,10 @@ export function createEmailIntakeService(deps: EmailIntakeDependencies) {
       const message = readMessage(mail, envelope);
       if ('kind' in message) return message;
       const { messageId } = message;
+      const unauthenticated = authenticationRefusal(mail, rules.trustedAuthservId);
+      if (unauthenticated) return unauthenticated;
 
-      const earlier = await deps.emails.findByMessageId(messageId);
+      const earlier = await deps.emails.findByMessageId(messageId, message.from);
       if (earlier?.direction === 'outbound') {
         return { kind: 'refused', reason: 'automatic-reply', detail: `message ${messageId} is one we sent` };
       }

@@ -38,6 +38,7 @@ const schema = z.object({
   SMTP_LISTEN_PORT: z.coerce.number().int().min(0).max(65_535).default(2525),
   SMTP_RELAY_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().email('must be an email address').default('support@caseflow.local'),
+  EMAIL_TRUSTED_AUTHSERV_ID: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name such as mx.example.com').optional(),
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
@@ -89,6 +90,8 @@ export interface AppConfig {
     readonly relayUrl: string | undefined;
     readonly from: string;
     readonly outboxDir: string;
+    /** Only Authentication-Results headers from this MTA are honoured; null: any (failures only). */
+    readonly trustedAuthservId: string | null;
   };
   /** Bot Framework credentials; all unset = the Emulator / local Web Chat, development only. */
   readonly bot: {
@@ -170,6 +173,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       relayUrl: env.SMTP_RELAY_URL,
       from: env.MAIL_FROM,
       outboxDir: resolve(dataDir, 'outbox'),
+      trustedAuthservId: env.EMAIL_TRUSTED_AUTHSERV_ID ?? null,
     },
     bot: {
       appId: env.MICROSOFT_APP_ID,

@@ -21,6 +21,7 @@ export async function startEmailIntake(config: AppConfig, services: AppServices,
     caseRecords: services.caseRecords,
     cases: services.cases,
     caseWork: services.caseWork,
+    rules: { trustedAuthservId: config.mail.trustedAuthservId },
     logger,
   });
   try {

@@ -50,13 +50,20 @@ const MAX_FILENAME = 255;
 
 /**
  * Email messages, inbound and outbound, with the attachments of inbound ones. One row per
- * Message-ID (a unique key): a message delivered twice is stored once.
+ * Message-ID and sender (a unique key): a message delivered twice is stored once, and a sender
+ * cannot take over another sender's message by reusing its Message-ID.
  */
 export function createEmailRepository(db: Database) {
   return {
-    async findByMessageId(messageId: string): Promise<EmailMessageRecord | undefined> {
+    /**
+     * The message with this Message-ID from this sender, or one we sent with it (a reply coming back
+     * to us). Another sender's message with the same Message-ID is a different message.
+     */
+    async findByMessageId(messageId: string, fromAddress: string): Promise<EmailMessageRecord | undefined> {
       const row = await db('email_messages')
         .where({ message_id: messageId })
+        .andWhere((q) => q.where({ from_address: fromAddress }).orWhere({ direction: 'outbound' }))
+        .orderByRaw("direction = 'outbound' desc")
         .first<{ id: string; direction: EmailDirection; outcome: EmailOutcome | null; case_number: string | null } | undefined>('id', 'direction', 'outcome', 'case_number');
       return row && { id: row.id, direction: row.direction, outcome: row.outcome, caseNumber: row.case_number };
     },
@@ -83,7 +90,7 @@ export function createEmailRepository(db: Database) {
             in_reply_to: message.inReplyTo,
             received_at: message.receivedAt ?? trx.fn.now(),
           })
-          .onConflict('message_id')
+          .onConflict(['message_id', 'from_address'])
           .ignore()
           .returning<{ id: string }[]>('id');
         if (inserted[0]) {
@@ -100,7 +107,7 @@ export function createEmailRepository(db: Database) {
           }
           return emailMessageId;
         }
-        const existing = await trx('email_messages').where({ message_id: message.messageId }).first<{ id: string }>('id');
+        const existing = await trx('email_messages').where({ message_id: message.messageId, from_address: message.fromAddress }).first<{ id: string }>('id');
         return existing.id;
       });
     },
@@ -128,7 +135,7 @@ export function createEmailRepository(db: Database) {
           subject: message.subject,
           text_body: message.textBody,
         })
-        .onConflict('message_id')
+        .onConflict(['message_id', 'from_address'])
         .ignore();
     },
   };

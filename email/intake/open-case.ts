@@ -18,7 +18,8 @@ export async function openCaseFromMessage(
   const mention = closedCase ? `Follow-up to ${closedCase}, which is closed.` : '';
   const description = fit([mention, message.text].filter(Boolean).join('\n\n'), stored.attachmentNote);
   const opened = await deps.cases.openCase({
-    requestId: `email:${message.messageId}`,
+    // Per sender: another sender reusing this Message-ID is another request.
+    requestId: `email:${message.from}:${message.messageId}`,
     title: caseTitle(message.mail.subject),
     description,
     customer: { type: 'contact', id: who.sender.contactId },

@@ -11,6 +11,11 @@ export type UnknownSenderRule = 'create' | 'refuse';
 
 export interface EmailIntakeRules {
   readonly unknownSenders: UnknownSenderRule;
+  /**
+   * Only Authentication-Results headers of this authserv-id (the receiving MTA's) are honoured;
+   * null: every one (only failures are acted on). EMAIL_TRUSTED_AUTHSERV_ID.
+   */
+  readonly trustedAuthservId: string | null;
 }
 
 export interface EmailIntakeLimits {
@@ -20,7 +25,7 @@ export interface EmailIntakeLimits {
   readonly maxTotalAttachmentBytes: number;
 }
 
-export const DEFAULT_EMAIL_INTAKE_RULES: EmailIntakeRules = { unknownSenders: 'create' };
+export const DEFAULT_EMAIL_INTAKE_RULES: EmailIntakeRules = { unknownSenders: 'create', trustedAuthservId: null };
 export const DEFAULT_EMAIL_INTAKE_LIMITS: EmailIntakeLimits = { maxAttachmentBytes: 10 * 1024 * 1024, maxTotalAttachmentBytes: 25 * 1024 * 1024 };
 
 export type EmailRefusalReason =
@@ -31,7 +36,9 @@ export type EmailRefusalReason =
   /** An auto-reply or bounce (Auto-Submitted), or one of our own messages coming back: answering it would loop. */
   | 'automatic-reply'
   /** The address belongs to a staff user (or is another user's sign-in name): it cannot also be a customer's. */
-  | 'address-in-use';
+  | 'address-in-use'
+  /** An Authentication-Results header says the sender failed DMARC (or SPF without a passing DKIM signature). */
+  | 'failed-authentication';
 
 export type EmailIntakeResult =
   | { readonly kind: 'opened'; readonly caseNumber: string; readonly messageId: string; readonly redelivered: boolean }

@@ -213,6 +213,40 @@ describe.each(databaseKinds)('email intake on a real Temporal server (%s)', (kin
     expect(await count(world.db, 'email_messages', { message_id: first.messageId })).toBe(1);
   });
 
+  it('keys Message-IDs by sender: another sender reusing one gets a case of their own', async () => {
+    const bobs = `<${randomUUID()}@fabrikam.example>`;
+    const bobInfo = await send(world.listener.port, { from: `Bob Brown <${DEMO.standardContactEmail}>`, subject: 'Scanner jams', text: 'The scanner jams on every page.', messageId: bobs });
+    // Alice's mail carries the same Message-ID (a forger's, or a broken client's): still her own case.
+    const aliceInfo = await send(world.listener.port, { from: ALICE, subject: 'Printer offline again', text: 'The office printer shows offline.', messageId: bobs });
+    const [bobCase, aliceCase] = [caseNumberIn(bobInfo.response), caseNumberIn(aliceInfo.response)];
+    expect(aliceCase).not.toBe(bobCase);
+    const alice = await world.db('contacts').where({ email: DEMO.goldContactEmail }).first<{ id: string }>('id');
+    const row = await eventually(() => world.db('cases').where({ case_number: aliceCase }).first<{ customer_contact_id: string; title: string }>(), (r) => r !== undefined);
+    expect(row).toMatchObject({ customer_contact_id: alice.id, title: 'Printer offline again' });
+    expect(await world.db('email_messages').where({ message_id: bobs }).orderBy('from_address').pluck('from_address')).toEqual([DEMO.goldContactEmail, DEMO.standardContactEmail]);
+  });
+
+  it('refuses a message whose sender failed DMARC by the receiving MTA, opening nothing', async () => {
+    const before = await count(world.db, 'cases');
+    const sending = send(world.listener.port, {
+      from: ALICE,
+      subject: 'Please change my bank details',
+      text: 'Forged in Alice’s name.',
+      headers: { 'Authentication-Results': 'mx.caseflow.example; spf=pass smtp.mailfrom=evil.example; dkim=none; dmarc=fail (p=reject) header.from=contoso-gold.example' },
+    });
+    await expect(sending).rejects.toThrow(/550 5\.7\.1 message refused \(failed-authentication\).*dmarc=fail/);
+    expect(await count(world.db, 'cases')).toBe(before);
+
+    // The same with DMARC passing is Alice's mail as usual.
+    const info = await send(world.listener.port, {
+      from: ALICE,
+      subject: 'Toner low',
+      text: 'The toner is low.',
+      headers: { 'Authentication-Results': 'mx.caseflow.example; spf=pass smtp.mailfrom=contoso-gold.example; dkim=pass header.d=contoso-gold.example; dmarc=pass' },
+    });
+    expect(info.response).toMatch(/CAS-\d{5,}/);
+  });
+
   it('adds a reply with [CAS-xxxxx] in the subject to that case as the customer’s note', async () => {
     const { caseNumber, caseId, messageId } = await aliceMailsSupport(world);
     const before = await count(world.db, 'cases');
