@@ -4,6 +4,7 @@ import type { Server } from 'restify';
 import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../../api/auth';
 import { caseRoutes } from '../../api/case.routes';
 import { knowledgeRoutes } from '../../api/knowledge.routes';
+import { createMetricsRegistry, registerMetricsRoute } from '../../api/metrics.route';
 import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
 import { createApiServer, type RouteRegistrar } from '../../api/server';
@@ -32,6 +33,8 @@ export interface HttpAppDependencies {
 /** The HTTP server of every process that serves one (all-in-one and server), wired once. */
 export function createHttpApp(deps: HttpAppDependencies): Server {
   const { services } = deps;
+  const problems = createCaseProblemRepository(services.db);
+  const metrics = createMetricsRegistry({ problems });
   return createApiServer({
     logger: deps.logger,
     version: '0.1.0',
@@ -42,10 +45,10 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     definitions: [
       ...caseRoutes({ cases: services.cases, caseRecords: services.caseRecords, caseActivities: services.caseActivities, caseWork: services.caseWork, history: services.history }),
       ...knowledgeRoutes(services.knowledge),
-      ...operationsRoutes({ problems: createCaseProblemRepository(services.db) }),
+      ...operationsRoutes({ problems }),
       ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
     ],
-    routes: [(server) => registerAuthRoutes(server, services.auth), ...(deps.channelRoutes ?? [])],
+    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), ...(deps.channelRoutes ?? [])],
   });
 }
 

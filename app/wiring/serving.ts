@@ -52,6 +52,7 @@ export async function startWorking(options: { config: AppConfig; logger: Logger;
     db,
     surveySecret: config.surveySecret,
     publicBaseUrl: config.publicBaseUrl,
+    logger,
   });
   const running = worker.run();
   lifecycle.onStop('worker', async () => {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createActivities } from '../../activities';
+import { failingActivityWatch } from '../../activities/failing-activity.interceptor';
 import type { Database } from '../../db/connection';
 import { WORKFLOW_BUNDLE_PATH } from '../temporal/bundle-workflows';
 
@@ -12,6 +14,8 @@ export interface CaseWorkerOptions {
   readonly db: Database;
   readonly surveySecret: string;
   readonly publicBaseUrl: string;
+  /** Warnings about the cases-needing-attention list that could not be updated. */
+  readonly logger?: Logger;
   /** Tests bundle the workflow code once and share it between workers. */
   readonly workflowBundle?: { readonly code: string };
 }
@@ -32,5 +36,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...workflows,
     activities: createActivities({ db: options.db, surveySecret: options.surveySecret, publicBaseUrl: options.publicBaseUrl }),
+    // An activity that keeps failing puts its case on the operators' list (and the metric).
+    interceptors: { activity: [failingActivityWatch(options.db, options.logger)] },
   });
 }

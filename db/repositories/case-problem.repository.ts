@@ -31,6 +31,17 @@ export function createCaseProblemRepository(db: Database) {
         .merge({ error, occurrences: db.raw('case_problems.occurrences + 1'), last_seen_at: db.fn.now() });
     },
 
+    /** Takes a kind of problem off a case (it went away: a retried activity finally succeeded). */
+    async clear(caseNumber: string, effect: string): Promise<void> {
+      await db('case_problems').where({ case_number: caseNumber, effect }).delete();
+    },
+
+    /** How many cases have at least one problem (the metric). */
+    async countCases(): Promise<number> {
+      const row = await db('case_problems').countDistinct<{ count: string | number }[]>('case_number as count');
+      return Number(row[0]?.count ?? 0);
+    },
+
     /** The most recent problems first. */
     async list(limit: number): Promise<CaseProblem[]> {
       const rows = await db('case_problems').orderBy([{ column: 'last_seen_at', order: 'desc' }, { column: 'case_number' }]).limit(limit).select<CaseProblemRow[]>('case_number', 'effect', 'error', 'occurrences', 'first_seen_at', 'last_seen_at');
