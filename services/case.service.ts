@@ -26,10 +26,16 @@ export interface CaseServiceDependencies {
   readonly products: { productExists(id: string): Promise<boolean> };
   /** How long openCase waits for the workflow's first write before answering "accepted". */
   readonly recordWaitMs?: number;
+  /**
+   * How long starting the workflow may take (CASE_ANSWER_TIMEOUT_SECONDS): with Temporal down the
+   * client would otherwise retry for about 20 s before the caller hears 503.
+   */
+  readonly startWithinMs?: number;
 }
 
 export function createCaseService(deps: CaseServiceDependencies) {
   const recordWaitMs = deps.recordWaitMs ?? 5_000;
+  const startWithinMs = deps.startWithinMs ?? 10_000;
 
   async function waitForRecord(caseNumber: string): Promise<CaseRecord | undefined> {
     const deadline = Date.now() + recordWaitMs;
@@ -63,13 +69,15 @@ export function createCaseService(deps: CaseServiceDependencies) {
       const workflowId = caseWorkflowId(caseNumber);
       const opening: CaseOpening = { caseNumber, ...request };
       try {
-        await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-          workflowId,
-          taskQueue: deps.taskQueue,
-          args: [{ kind: 'open', opening, settings: deps.caseSettings }],
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        });
+        await deps.temporal.connection.withDeadline(Date.now() + startWithinMs, () =>
+          deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+            workflowId,
+            taskQueue: deps.taskQueue,
+            args: [{ kind: 'open', opening, settings: deps.caseSettings }],
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          }),
+        );
       } catch (error) {
         // The case's workflow ran and completed before: the case exists; report it as it is.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -31,6 +31,7 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
       cases: caseRecords,
       customers: createCustomerRepository(db),
       products: createDirectoryRepository(db),
+      startWithinMs: config.caseAnswerTimeoutMs,
     }),
     caseWork: createCaseWorkService({
       temporal,

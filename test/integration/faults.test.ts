@@ -165,5 +165,13 @@ describe('a case whose worker is gone answers 503 with Retry-After, within the c
     expect(state.status).toBe(503);
     expect(state.headers.get('retry-after')).not.toBeNull();
     expect(((await state.json()) as Problem).detail).toMatch(/unavailable|did not answer/);
+
+    // Opening a case answers 503 within the answer timeout (2 s here) plus its own checks, not after
+    // the client's ~20 s of retries; the same key after the outage is safe.
+    const started = Date.now();
+    const opened = await app.request('POST', '/cases', { token: alice, headers: { 'idempotency-key': 'opened-while-temporal-is-down' }, body: { title: 'Opened while Temporal is down', channel: 'web' } });
+    expect(opened.status).toBe(503);
+    expect(opened.headers.get('retry-after')).not.toBeNull();
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 });
