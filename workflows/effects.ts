@@ -89,8 +89,14 @@ export class EffectQueue implements CaseEffects {
   }
 }
 
+/**
+ * Every activity is one short database write (milliseconds; the mail itself goes out from the
+ * outbox loop). The start-to-close timeout is what an attempt on a worker that died costs before it
+ * is retried elsewhere: 10 s, not 30 (the soak measured +44.5 s p95 per operation under worker
+ * kills with 30). Timeouts are not part of replay: changing them needs no patch.
+ */
 const activities = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
