@@ -55,9 +55,11 @@ export function createSurveyActivities(db: Database, config: SurveyConfig) {
     /**
      * Creates the survey of a resolution and, in the same transaction, puts its link in the outbox
      * for the customer (email always; the bot too for chat and web cases). Once per (case, episode):
-     * a retry finds the survey and the outbox rows and adds nothing, and returns the same token.
+     * a retry finds the survey and the outbox rows and adds nothing.
+     * Returns only the survey's id: the token answers the survey without signing in, so it goes
+     * to the customer through the outbox and never into the workflow's history.
      */
-    async sendSurvey(input: SendSurveyInput): Promise<{ surveyId: string; token: string }> {
+    async sendSurvey(input: SendSurveyInput): Promise<{ surveyId: string }> {
       checkEpisode(input.episode);
       if (!config.surveySecret) throw ApplicationFailure.nonRetryable('no survey secret is configured', 'SurveyNotConfigured');
       const token = surveyToken(config.surveySecret, input.caseNumber, input.episode);
@@ -88,7 +90,7 @@ export function createSurveyActivities(db: Database, config: SurveyConfig) {
       );
       // Only if the secret was rotated between two attempts: the stored hash belongs to the old token.
       if (survey.tokenHash !== tokenHash) log.warn('survey token no longer matches its stored hash', { caseNumber: input.caseNumber, episode: input.episode });
-      return { surveyId: survey.id, token };
+      return { surveyId: survey.id };
     },
 
     /** Stores the customer's answer to the survey of (case, episode); the first answer wins, a repeat changes nothing. */

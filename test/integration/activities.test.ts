@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { surveyToken } from '../../activities/survey.activities';
 import { createActivities, type CaseActivities } from '../../activities';
 import type { Database } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
@@ -10,6 +11,8 @@ import { createCaseRepository } from '../../db/repositories/case.repository';
 import { DEMO, seedDemoData } from '../../db/seeds/demo';
 import type { Channel, CustomerRef } from '../../domain/case';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases';
+
+const SURVEY_SECRET = 'test-survey-secret';
 
 type ActivityName = keyof CaseActivities;
 type Input<K extends ActivityName> = Parameters<CaseActivities[K]>[0];
@@ -121,7 +124,7 @@ describe.each(databaseKinds)('case activities on %s', (kind) => {
     ids.gina = await userId(DEMO.usernames.goldAgent);
     ids.sue = await userId(DEMO.usernames.supervisor);
     ids.sam = await userId(DEMO.usernames.standardAgent);
-    activities = createActivities({ db, surveySecret: 'test-survey-secret', publicBaseUrl: 'https://support.example/' });
+    activities = createActivities({ db, surveySecret: SURVEY_SECRET, publicBaseUrl: 'https://support.example/' });
   });
 
   afterAll(async () => {
@@ -510,19 +513,22 @@ describe.each(databaseKinds)('case activities on %s', (kind) => {
   });
 
   describe('surveys', () => {
-    it('sends one survey per resolution, with the same token on a retry, and its link in the outbox', async () => {
+    it('sends one survey per resolution, with the same token on a retry, and its link in the outbox (not in the result)', async () => {
       const caseNumber = await openCase({ type: 'contact', id: ids.goldContact }, 'web');
       const input = { caseNumber, episode: 1, channel: 'web' as const, sentAt: WORKFLOW_TIME, expiresAt: '2027-02-15T10:00:00.000Z' };
       const first = await run('sendSurvey', input);
       const second = await run('sendSurvey', input);
       expect(second).toEqual(first);
-      expect(first.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // The workflow learns the survey's id only: its history never holds the token.
+      expect(Object.keys(first)).toEqual(['surveyId']);
 
       const id = await caseId(caseNumber);
       const surveys = await db('surveys').where({ case_id: id }).select<Row[]>('*');
       expect(surveys).toHaveLength(1);
       expect(surveys[0]).toMatchObject({ id: first.surveyId, resolution_episode: 1, channel: 'web', answered_at: null });
-      expect(surveys[0]?.token_hash).toBe(createHash('sha256').update(first.token).digest('hex'));
+      const token = surveyToken(SURVEY_SECRET, caseNumber, 1);
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(surveys[0]?.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
       expect(iso(surveys[0]?.sent_at)).toBe(WORKFLOW_TIME);
 
       // A web case: the customer gets the link by email and in the bot.
@@ -534,14 +540,16 @@ describe.each(databaseKinds)('case activities on %s', (kind) => {
       expect(notes[0]?.payload).toEqual({
         caseNumber,
         title: `Printer offline (${caseNumber})`,
-        link: `https://support.example/surveys/${first.token}`,
+        link: `https://support.example/surveys/${token}`,
         episode: 1,
       });
 
       // A second resolution gets its own survey and token.
       const again = await run('sendSurvey', { ...input, episode: 2 });
-      expect(again.token).not.toBe(first.token);
       expect(again.surveyId).not.toBe(first.surveyId);
+      const secondLink = await db('notifications').where({ case_id: id, kind: 'survey', channel: 'email' }).whereRaw("payload->>'episode' = '2'").first<Row>('payload');
+      expect(secondLink?.payload).toMatchObject({ link: `https://support.example/surveys/${surveyToken(SURVEY_SECRET, caseNumber, 2)}` });
+      expect(surveyToken(SURVEY_SECRET, caseNumber, 2)).not.toBe(token);
     });
 
     it('emails the survey only for an email case', async () => {

@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO } from '../../db/seeds/demo';
@@ -6,7 +7,8 @@ import type { Actor } from '../../domain/actor';
 import type { caseWorkflow } from '../../workflows';
 import * as messages from '../../workflows/messages';
 import { actorFor } from '../support/actors';
-import { bundleCaseWorkflows, createCaseHarness, type CaseHarness } from '../support/case-harness';
+import { surveyToken } from '../../activities/survey.activities';
+import { bundleCaseWorkflows, createCaseHarness, TEST_SURVEY_SECRET, type CaseHarness } from '../support/case-harness';
 import { startTimeSkippingTemporal } from '../support/temporal';
 
 /**
@@ -127,4 +129,14 @@ it('charges a minutes entitlement only the minutes worked since the last charge:
   ]);
   const surveys = await db()('surveys as s').join('cases as c', 'c.id', 's.case_id').where({ 'c.case_number': second.caseNumber }).select<{ resolution_episode: number }[]>('s.resolution_episode');
   expect(surveys.map((s) => Number(s.resolution_episode)).sort()).toEqual([1, 2]);
+
+  // The survey links' tokens answer the survey without signing in: they are secrets, and no
+  // workflow history (which every operator can read) holds them.
+  // The history's bytes as stored: payloads are JSON inside, so a token would appear verbatim.
+  const history = Buffer.from(temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
+  expect(history.includes('Renewed the VPN certificate'), 'the search below can see payloads').toBe(true);
+  for (const episode of [1, 2]) {
+    const token = surveyToken(TEST_SURVEY_SECRET, second.caseNumber, episode);
+    expect(history.includes(token), `episode ${episode}'s token in the history`).toBe(false);
+  }
 });
