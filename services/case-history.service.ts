@@ -73,7 +73,7 @@ export function toTimeline(events: readonly HistoryEvent[]): TimelineEntry[] {
       case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
         const attributes = event.activityTaskCompletedEventAttributes;
         const name = activityNames.get(String(attributes?.scheduledEventId ?? '')) ?? 'activity';
-        const result = decode(attributes?.result)[0];
+        const result = withoutSecrets(decode(attributes?.result)[0]);
         timeline.push({ eventId, at, kind: 'recorded', title: `${name} done`, ...(result === undefined ? {} : { details: result }) });
         break;
       }
@@ -133,3 +133,12 @@ export function createCaseHistoryService(deps: { readonly temporal: Client; read
 }
 
 export type CaseHistoryService = ReturnType<typeof createCaseHistoryService>;
+
+/**
+ * Histories recorded before sendSurvey stopped returning the survey link's token still hold it:
+ * the timeline never shows it (the token answers the survey without signing in).
+ */
+function withoutSecrets(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null || !('token' in result)) return result;
+  return { ...result, token: '(hidden)' };
+}
