@@ -1,11 +1,26 @@
 import { z } from 'zod';
 import type { CaseProblemRepository } from '../db/repositories/case-problem.repository';
 import { OPERATOR_ROLES } from '../domain/actor';
+import { CASE_NUMBER_PATTERN } from '../domain/case-number';
+import type { ReplayCheck } from '../services/replay-check';
 import { defineRoute, type RouteDefinition } from './route';
 
 export interface OperationsRouteDependencies {
   readonly problems: Pick<CaseProblemRepository, 'list'>;
+  readonly replayCheck: ReplayCheck;
 }
+
+const replayVerdictSchema = z.object({
+  caseNumber: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  ok: z.boolean().describe('The current workflow code makes exactly the decisions this history recorded'),
+  problem: z.string().optional().describe('The nondeterminism found (event and command), or why the case could not be replayed'),
+});
+
+const replayCheckQuery = z.object({
+  case: z.string().regex(CASE_NUMBER_PATTERN, 'must look like CAS-01000').optional().describe('One case; omitted: every open case (at most 200)'),
+});
 
 const caseProblemSchema = z.object({
   caseNumber: z.string(),
@@ -27,6 +42,19 @@ export function operationsRoutes(deps: OperationsRouteDependencies): RouteDefini
       roles: OPERATOR_ROLES,
       responses: { 200: { description: 'The cases and what was refused', schema: z.object({ items: z.array(caseProblemSchema) }) } },
       handler: async () => ({ status: 200, body: { items: await deps.problems.list(200) } }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/operations/replay-check',
+      tag: 'Operations',
+      summary: 'Replays live case histories against the workflow code this server would run (before a deploy): ok, or the nondeterminism found',
+      roles: OPERATOR_ROLES,
+      query: replayCheckQuery,
+      responses: { 200: { description: 'One verdict per case', schema: z.object({ items: z.array(replayVerdictSchema) }) } },
+      handler: async ({ query }) => ({
+        status: 200,
+        body: { items: query.case ? await deps.replayCheck.cases([query.case]) : await deps.replayCheck.openCases(200) },
+      }),
     }),
   ];
 }

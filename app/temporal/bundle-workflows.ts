@@ -1,9 +1,21 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 
 /** Pre-built workflow bundle that production workers load instead of bundling at start (npm run build). */
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', '..', 'workflow-bundle.js');
+
+/**
+ * The workflow code the workers run: the pre-built bundle when there is one, else bundled from the
+ * source once (a fresh checkout, tests). For the replay check.
+ */
+export function workflowBundleSource(): () => Promise<WorkflowBundleOption> {
+  let bundled: Promise<WorkflowBundleOption> | undefined;
+  return () =>
+    (bundled ??= existsSync(WORKFLOW_BUNDLE_PATH)
+      ? Promise.resolve({ codePath: WORKFLOW_BUNDLE_PATH })
+      : bundleWorkflowCode({ workflowsPath: join(__dirname, '..', '..', 'workflows') }).then(({ code }) => ({ code })));
+}
 
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({ workflowsPath: join(__dirname, '..', '..', 'workflows') });

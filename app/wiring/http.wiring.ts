@@ -45,7 +45,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     definitions: [
       ...caseRoutes({ cases: services.cases, caseRecords: services.caseRecords, caseActivities: services.caseActivities, caseWork: services.caseWork, history: services.history }),
       ...knowledgeRoutes(services.knowledge),
-      ...operationsRoutes({ problems }),
+      ...operationsRoutes({ problems, replayCheck: services.replayCheck }),
       ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
     ],
     routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), ...(deps.channelRoutes ?? [])],

@@ -11,6 +11,8 @@ import { createAuthService } from '../../services/auth.service';
 import { createCaseHistoryService } from '../../services/case-history.service';
 import { createCaseWorkService } from '../../services/case-work.service';
 import { createCaseService } from '../../services/case.service';
+import { createReplayCheck } from '../../services/replay-check';
+import { workflowBundleSource } from '../temporal/bundle-workflows';
 import { createKnowledgeService } from '../../services/knowledge.service';
 import type { AppConfig } from '../process/config';
 
@@ -43,6 +45,7 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
       answerWithinMs: config.caseAnswerTimeoutMs,
     }),
     history: createCaseHistoryService({ temporal, namespace: config.temporal.namespace, ...(webUiUrl ? { webUiUrl } : {}) }),
+    replayCheck: createReplayCheck({ temporal, workflowBundle: workflowBundleSource() }),
     auth: createAuthService({ users, jwtSecret: config.auth.jwtSecret, tokenTtlMinutes: config.auth.tokenTtlMinutes }),
     knowledge: createKnowledgeService({ knowledge }),
   };
