@@ -6,7 +6,7 @@ import { CASE_UPDATE_HANDLERS, type CaseCommand, type CaseUpdateHandler } from '
 import { requireActor } from './handlers/case-update';
 import * as messages from './messages';
 import { refuse } from './refusals';
-import { nextInstant, onTime } from './sla-timers';
+import { nextWake, onTime } from './sla-timers';
 
 /** A new case, or one carried over by continue-as-new. */
 export type CaseWorkflowInput =
@@ -94,10 +94,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       await drain();
       return continueAsNew<typeof caseWorkflow>({ kind: 'continued', state: s });
     }
-    const next = nextInstant(s);
-    const wait = next === null ? null : Date.parse(next) - Date.parse(now());
-    if (wait === null) await condition(() => effects.pending.length > 0);
-    else if (wait > 0) await condition(() => effects.pending.length > 0, wait);
+    const next = nextWake(s);
+    const wait = next === null ? null : Date.parse(next.at) - Date.parse(now());
+    if (next === null || wait === null) await condition(() => effects.pending.length > 0);
+    else if (wait > 0) await condition(() => effects.pending.length > 0, wait, { summary: `${next.what} at ${next.at}` });
     onTime(s, now(), effects);
   }
   await drain();

@@ -85,11 +85,21 @@ function surveySettled(s: CaseState): boolean {
   return !s.survey || s.survey.answeredAt !== null || s.survey.expired || s.status === 'cancelled';
 }
 
-/** The next instant the workflow must wake up at (a timer in its history), or null. */
-export function nextInstant(s: CaseState): string | null {
-  const instants = s.kpis.map(nextWakeUp);
-  if (s.survey && !s.survey.answeredAt && !s.survey.expired) instants.push(s.survey.expiresAt);
+const KPI_WORDS: Record<KpiClock['kpi'], string> = { first_response: 'first response', resolve: 'resolve-by' };
+
+/**
+ * The next instant the workflow must wake up at (a timer in its history) and what it is for, in words: the summary of the timer in the history, so the
+ * Temporal UI says "first response warning for CAS-01000" instead of a bare duration.
+ */
+export function nextWake(s: CaseState): { readonly at: string; readonly what: string } | null {
+  const caseNumber = s.opening.caseNumber;
+  const wakes: { at: string; what: string }[] = [];
+  for (const clock of s.kpis) {
+    const at = nextWakeUp(clock);
+    if (at !== null) wakes.push({ at, what: `${KPI_WORDS[clock.kpi]} ${clock.warned || clock.warningAt === null ? 'failure' : 'warning'} for ${caseNumber}` });
+  }
+  if (s.survey && !s.survey.answeredAt && !s.survey.expired) wakes.push({ at: s.survey.expiresAt, what: `survey expiry for ${caseNumber}` });
   // Closing waits for the survey (answered or expired): its instant counts only once that is settled.
-  if (s.closesAt && surveySettled(s)) instants.push(s.closesAt);
-  return instants.filter((i): i is string => i !== null).sort()[0] ?? null;
+  if (s.closesAt && surveySettled(s)) wakes.push({ at: s.closesAt, what: `closing ${caseNumber}` });
+  return wakes.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))[0] ?? null;
 }

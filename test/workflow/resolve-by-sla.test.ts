@@ -108,6 +108,20 @@ describe('the resolve-by clock', () => {
     expect(failed.priority).toBe('high');
   });
 
+  it('names each timer in the history by what it waits for (the Temporal UI shows it)', async () => {
+    const { handle, opened } = await openAnsweredCase();
+    const clock = resolveClock(opened);
+    await expectWarningAndFailureAt(handle, opened.caseNumber, Date.parse(clock.warningAt!), Date.parse(clock.failureAt!));
+    const history = await handle.fetchHistory();
+    const summaries = (history.events ?? [])
+      .filter((e) => e.timerStartedEventAttributes)
+      .map((e) => JSON.parse(Buffer.from(e.userMetadata?.summary?.data ?? []).toString('utf8')) as string);
+    const n = opened.caseNumber;
+    expect(summaries[0]).toBe(`first response warning for ${n} at ${opened.kpis.find((k) => k.kpi === 'first_response')!.warningAt}`);
+    expect(summaries).toContain(`resolve-by warning for ${n} at ${clock.warningAt}`);
+    expect(summaries).toContain(`resolve-by failure for ${n} at ${clock.failureAt}`);
+  });
+
   it('across continue-as-new before the warning and again between warning and failure, fires each once at the planned instant', async () => {
     const { handle, opened } = await openAnsweredCase({ continueAsNewAfterEvents: 60 });
     /**
