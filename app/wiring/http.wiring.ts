@@ -7,6 +7,7 @@ import { knowledgeRoutes } from '../../api/knowledge.routes';
 import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
 import { createApiServer, type RouteRegistrar } from '../../api/server';
+import { userRoutes } from '../../api/users.routes';
 import { usesChannelAuthorization } from '../../bot/direct-line';
 import { checkDatabase, type Database } from '../../db/connection';
 import { createCaseProblemRepository } from '../../db/repositories/case-problem.repository';
@@ -44,6 +45,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
       ...knowledgeRoutes(services.knowledge),
       ...operationsRoutes({ problems: createCaseProblemRepository(services.db) }),
       ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
+      ...userRoutes(services.userAdmin),
     ],
     routes: [(server) => registerAuthRoutes(server, services.auth), ...(deps.channelRoutes ?? [])],
   });

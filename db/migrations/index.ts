@@ -13,6 +13,7 @@ import * as email from './0011_email';
 import * as directLine from './0012_direct_line';
 import * as caseRequestFingerprint from './0013_case_request_fingerprint';
 import * as caseProblems from './0014_case_problems';
+import * as signInAudit from './0015_sign_in_audit';
 
 /**
  * Every migration, keyed by the name recorded in knex_migrations. Keys are applied in sorted order
@@ -33,4 +34,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '0012_direct_line': directLine,
   '0013_case_request_fingerprint': caseRequestFingerprint,
   '0014_case_problems': caseProblems,
+  '0015_sign_in_audit': signInAudit,
 };
