@@ -246,4 +246,18 @@ describe('a disabled user in the whole app (PostgreSQL, Temporal)', () => {
     const record = await app.request('GET', `/users/sign-ins?username=${gina}`, { token: adminToken });
     expect(((await record.json()) as { items: { outcome: string }[] }).items.map((r) => r.outcome)).toEqual(['succeeded', 'disabled', 'succeeded']);
   });
+
+  it('describes the user routes in the OpenAPI document, tagged Users, with their refusals', async () => {
+    const response = await app.request('GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    const paths = ((await response.json()) as { paths: Record<string, Record<string, { tags: string[]; responses: Record<string, unknown>; parameters: { name: string }[] }>> }).paths;
+    const operations = [paths['/users']?.get, paths['/users']?.post, paths['/users/{userId}']?.get, paths['/users/{userId}']?.patch, paths['/users/sign-ins']?.get];
+    for (const operation of operations) {
+      expect(operation?.tags).toEqual(['Users']);
+      expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['403', '422']));
+    }
+    expect(Object.keys(paths['/users']!.post!.responses)).toContain('409');
+    expect(paths['/users']!.get!.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['role', 'disabled', 'q', 'limit', 'offset']));
+    expect(paths['/users/sign-ins']!.get!.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['username', 'outcome', 'limit', 'offset']));
+  });
 });
