@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Database } from '../connection';
 import type { ThrottleState } from '../../domain/sign-in-throttle';
 
@@ -13,58 +14,62 @@ interface ThrottleRow {
 
 /** How many forgotten counters one call deletes at most: the clean-up stays a small, bounded cost. */
 const PRUNE_BATCH = 100;
+const COLUMNS = ['failures', 'since', 'locked_until', 'forget_at'];
 
-function toState(row: ThrottleRow): ThrottleState {
+function toState(row: ThrottleRow): ThrottleState | undefined {
+  // A row without failures is a placeholder (see lock): it counts for nothing.
+  if (row.failures === 0) return undefined;
   return { failures: row.failures, since: new Date(row.since), lockedUntil: row.locked_until === null ? null : new Date(row.locked_until), forgetAt: new Date(row.forget_at) };
 }
 
-function toRow(state: ThrottleState): ThrottleRow {
-  return { failures: state.failures, since: state.since, locked_until: state.lockedUntil, forget_at: state.forgetAt };
+/** The counters as one transaction sees them: each locked once read, until the transaction ends. */
+export interface LockedCounters {
+  /** Reads the counter and locks its row (creating a placeholder when there is none). */
+  lock(scope: ThrottleScope, key: string): Promise<ThrottleState | undefined>;
+  /** Stores a counter read with `lock`; undefined deletes it. */
+  store(scope: ThrottleScope, key: string, state: ThrottleState | undefined): Promise<void>;
+}
+
+function lockedCounters(trx: Knex.Transaction): LockedCounters {
+  return {
+    async lock(scope, key) {
+      // An upsert that changes nothing still locks the row, and cannot race a concurrent insert or delete.
+      const epoch = new Date(0);
+      const [row] = await trx('sign_in_throttles')
+        .insert({ scope, key, failures: 0, since: epoch, locked_until: null, forget_at: epoch })
+        .onConflict(['scope', 'key'])
+        .merge({ failures: trx.raw('sign_in_throttles.failures') })
+        .returning<ThrottleRow[]>(COLUMNS);
+      if (!row) throw new Error(`the sign-in counter ${scope}/${key} could not be locked`);
+      return toState(row);
+    },
+
+    async store(scope, key, state) {
+      const counter = trx('sign_in_throttles').where({ scope, key });
+      if (state) await counter.update({ failures: state.failures, since: state.since, locked_until: state.lockedUntil, forget_at: state.forgetAt });
+      else await counter.delete();
+    },
+  };
 }
 
 /**
- * Locks the counter's row, first inserting a placeholder that counts for nothing (no failures) when
- * there is none. Twice at most: a clean-up may delete a forgotten row between the insert and the lock.
- */
-async function lockRow(trx: Database, scope: ThrottleScope, key: string): Promise<ThrottleRow> {
-  const epoch = new Date(0);
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    await trx('sign_in_throttles').insert({ scope, key, failures: 0, since: epoch, locked_until: null, forget_at: epoch }).onConflict(['scope', 'key']).ignore();
-    const row = await trx('sign_in_throttles').where({ scope, key }).forUpdate().first<ThrottleRow | undefined>('failures', 'since', 'locked_until', 'forget_at');
-    if (row) return row;
-  }
-  throw new Error(`the sign-in counter ${scope}/${key} could not be locked`);
-}
-
-/**
- * The sign-in counters (table sign_in_throttles), shared by every server process. A change reads
- * and writes its row under a row lock, so concurrent attempts on one name each see the other's count.
+ * The sign-in counters (table sign_in_throttles), shared by every server process. Changes run in a
+ * transaction that locks the rows it reads, so concurrent attempts on one name each see the other's count.
  */
 export function createSignInThrottleRepository(db: Database) {
   return {
     /**
-     * Applies `change` to the counter's current state (undefined: none) and stores what it returns
-     * (undefined: delete); `change` also says what to answer. One transaction, the row locked.
+     * Runs `work` in one transaction. Lock rows in one order everywhere (address before account
+     * name), so two transactions never wait for each other in a circle.
      */
-    async change<T>(scope: ThrottleScope, key: string, change: (current: ThrottleState | undefined) => { readonly next: ThrottleState | undefined; readonly answer: T }): Promise<T> {
-      return db.transaction(async (trx) => {
-        const row = await lockRow(trx, scope, key);
-        const { next, answer } = change(row.failures > 0 ? toState(row) : undefined);
-        if (next) await trx('sign_in_throttles').where({ scope, key }).update(toRow(next));
-        else await trx('sign_in_throttles').where({ scope, key }).delete();
-        return answer;
-      });
+    inTransaction<T>(work: (counters: LockedCounters) => Promise<T>): Promise<T> {
+      return db.transaction((trx) => work(lockedCounters(trx)));
     },
 
     /** The counter as stored (tests and diagnostics). */
     async find(scope: ThrottleScope, key: string): Promise<ThrottleState | undefined> {
-      const row = await db('sign_in_throttles').where({ scope, key }).first<ThrottleRow | undefined>('failures', 'since', 'locked_until', 'forget_at');
-      return row && row.failures > 0 ? toState(row) : undefined;
-    },
-
-    /** Deletes an account name's counter (a successful sign-in). */
-    async clear(scope: ThrottleScope, key: string): Promise<void> {
-      await db('sign_in_throttles').where({ scope, key }).delete();
+      const row = await db('sign_in_throttles').where({ scope, key }).first<ThrottleRow | undefined>(COLUMNS);
+      return row && toState(row);
     },
 
     /** Deletes up to a batch of counters forgotten before `now`: names and addresses tried once do not pile up. */
