@@ -7,6 +7,10 @@
  * unknown names lock alike, so a lock says nothing about who has an account. An address locks once
  * it has `addressMaxFailures` failures within a fixed window of `addressWindowSeconds`, until the
  * window ends, whatever names it tries.
+ *
+ * Why not rate-limiter-flexible's RateLimiterPostgres: the back-off that doubles per failure, the
+ * count taken before the password check and handed back on success, and one transaction for both
+ * counters would each be built around it anyway; these rules are a few pure functions, unit-tested.
  */
 
 export interface SignInLimits {

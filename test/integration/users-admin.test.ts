@@ -210,7 +210,7 @@ describe.each(databaseKinds)('user administration over HTTP on %s', (kind) => {
   });
 });
 
-describe('a disabled user in the whole app (PostgreSQL, Temporal)', () => {
+describe('users and sign-in in the whole app (PostgreSQL, Temporal)', () => {
   let temporal: TestWorkflowEnvironment;
   let app: RunningApp;
 
@@ -245,6 +245,14 @@ describe('a disabled user in the whole app (PostgreSQL, Temporal)', () => {
     // Every attempt is on record, the refusal as "disabled".
     const record = await app.request('GET', `/users/sign-ins?username=${gina}`, { token: adminToken });
     expect(((await record.json()) as { items: { outcome: string }[] }).items.map((r) => r.outcome)).toEqual(['succeeded', 'disabled', 'succeeded']);
+  });
+
+  it('locks a name after five wrong passwords, as wired for every process', async () => {
+    for (let i = 0; i < 5; i += 1) expect((await app.request('POST', '/auth/token', { body: { username: otto, password: 'wrong' } })).status).toBe(401);
+    const locked = await app.request('POST', '/auth/token', { body: { username: otto, password: 'demo' } });
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toMatch(/^(59|60)$/);
+    expect(await app.database.db('sign_in_throttles').where({ scope: 'account', key: otto }).first('failures')).toEqual({ failures: 5 });
   });
 
   it('describes the user routes in the OpenAPI document, tagged Users, with their refusals', async () => {
