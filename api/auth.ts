@@ -1,10 +1,10 @@
 import restify, { type Next, type Request, type RequestHandler, type Response, type Server } from 'restify';
 import { z } from 'zod';
 import type { Actor } from '../domain/actor';
-import type { AuthService } from '../services/auth.service';
+import { SignInLockedError, type AuthService } from '../services/auth.service';
 import { UnauthorizedError } from '../services/errors';
 import { actorOf, type AuthenticatedRequest } from './auth-context';
-import { sendProblem } from './problem';
+import { problem, sendProblem } from './problem';
 import { parseOrProblem } from './validation';
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i;
@@ -50,12 +50,24 @@ const tokenRequest = z.object({
   password: z.string(requiredString).min(1, 'must not be empty').max(1024),
 });
 
-/** POST /auth/token signs a user in; GET /auth/me says who the bearer token stands for. */
+/**
+ * POST /auth/token signs a user in (429 with Retry-After while the name or the address is locked
+ * after failed attempts); GET /auth/me says who the bearer token stands for.
+ */
 export function registerAuthRoutes(server: Server, auth: AuthService): void {
   server.post('/auth/token', async (req: Request, res: Response) => {
     const body = parseOrProblem(tokenRequest, req.body, 'body');
     if (!body.ok) return sendProblem(res, body.problem);
-    const issued = await auth.issueToken(body.value.username, body.value.password);
+    let issued;
+    try {
+      // The connection's own address: a client cannot choose it (X-Forwarded-For it could).
+      issued = await auth.issueToken(body.value.username, body.value.password, { remoteAddress: req.socket.remoteAddress });
+    } catch (err) {
+      if (!(err instanceof SignInLockedError)) throw err;
+      // RFC 6585 §4: 429 with Retry-After; the same answer whether or not the password was right.
+      res.header('retry-after', String(err.retryAfterSeconds));
+      return sendProblem(res, problem(429, 'sign-in-locked', 'Too many failed sign-ins', { detail: err.message, instance: req.path(), context: { retryAfterSeconds: err.retryAfterSeconds } }));
+    }
     // RFC 6749 §5.1: a response carrying a token is never cached.
     res.header('cache-control', 'no-store');
     res.header('pragma', 'no-cache');

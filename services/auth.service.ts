@@ -1,9 +1,12 @@
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import type { SignInAuditRepository, SignInOutcome } from '../db/repositories/sign-in-audit.repository';
 import type { UserCredentials, UserRepository } from '../db/repositories/user.repository';
 import { ROLES, type Actor, type Role } from '../domain/actor';
+import { addressKey, secondsUntil } from '../domain/sign-in-throttle';
 import { UnauthorizedError } from './errors';
 import { UNUSABLE_PASSWORD_HASH, verifyPassword } from '../db/password-hash';
 import { isUuid } from '../domain/ids';
+import type { SignInGuard } from './sign-in-guard';
 
 /** Who issues the API's bearer tokens and who they are for: a token of another system is refused. */
 export const TOKEN_ISSUER = 'caseflow';
@@ -20,9 +23,29 @@ const SIGN_IN_AGAIN = 'sign in again (POST /auth/token)';
 
 export interface AuthServiceDependencies {
   readonly users: Pick<UserRepository, 'findActor' | 'findCredentials'>;
+  /** Locks account names and addresses after failed sign-ins. */
+  readonly signIns: SignInGuard;
+  /** Every sign-in attempt is recorded here. */
+  readonly audit: Pick<SignInAuditRepository, 'record'>;
   /** HS256 key; config.auth.jwtSecret (at least 32 characters). */
   readonly jwtSecret: string;
   readonly tokenTtlMinutes: number;
+  /** The clock of sign-in locks and records; tests pass their own. */
+  readonly now?: () => Date;
+}
+
+/** Where a sign-in attempt comes from. */
+export interface SignInOrigin {
+  /** The client's address as the connection shows it. */
+  readonly remoteAddress: string | undefined;
+}
+
+/** Too many failed sign-ins for the name or from the address: nothing is checked until `retryAfterSeconds` have passed. */
+export class SignInLockedError extends Error {
+  override readonly name = 'SignInLockedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many failed sign-ins: wait ${retryAfterSeconds} seconds, then try again`);
+  }
 }
 
 export interface IssuedToken {
@@ -34,8 +57,12 @@ export interface IssuedToken {
 }
 
 export interface AuthService {
-  /** Checks the password and issues a bearer token; UnauthorizedError (one message for every cause) otherwise. */
-  issueToken(username: string, password: string): Promise<IssuedToken>;
+  /**
+   * Checks the password and issues a bearer token; UnauthorizedError (one message for every cause)
+   * otherwise, or SignInLockedError while the name or the address is locked (right password or not).
+   * Every attempt is recorded.
+   */
+  issueToken(username: string, password: string, origin: SignInOrigin): Promise<IssuedToken>;
   /** The caller a bearer token stands for, re-read from the database; UnauthorizedError when it is not valid. */
   verify(token: string): Promise<Actor>;
 }
@@ -43,15 +70,32 @@ export interface AuthService {
 export function createAuthService(deps: AuthServiceDependencies): AuthService {
   const key = new TextEncoder().encode(deps.jwtSecret);
   const ttlSeconds = deps.tokenTtlMinutes * 60;
+  const now = deps.now ?? (() => new Date());
 
   return {
-    async issueToken(username, password) {
+    async issueToken(username, password, origin) {
+      const at = now();
+      const remoteAddress = origin.remoteAddress ?? 'unknown';
+      const keys = { username, address: addressKey(origin.remoteAddress) };
       const row: UserCredentials | undefined = await deps.users.findCredentials({ username });
+      const record = (outcome: SignInOutcome) => deps.audit.record({ at, username, userId: row?.id ?? null, remoteAddress, outcome });
+
+      // Known or unknown name alike: a lock says nothing about who has an account.
+      const { lockedUntil } = await deps.signIns.admit(keys, at);
+      if (lockedUntil) {
+        await record('locked');
+        throw new SignInLockedError(secondsUntil(lockedUntil, at));
+      }
       // Always one scrypt: an unknown user answers as slowly as a wrong password.
       const matches = await verifyPassword(password, row?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
-      if (!row || !row.passwordHash || !matches || row.disabled) throw new UnauthorizedError(BAD_CREDENTIALS);
-      const actor = await deps.users.findActor(row.id);
-      if (!actor) throw new UnauthorizedError(BAD_CREDENTIALS);
+      const actor = row && row.passwordHash && matches && !row.disabled ? await deps.users.findActor(row.id) : undefined;
+      if (!actor) {
+        // A disabled account counts as a failure like any other: the answer must not tell it apart.
+        await record(row?.passwordHash && matches && row.disabled ? 'disabled' : 'wrong_credentials');
+        throw new UnauthorizedError(BAD_CREDENTIALS);
+      }
+      await deps.signIns.succeeded(keys, at);
+      await record('succeeded');
       const accessToken = await new SignJWT({ role: actor.role })
         .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE })
         .setIssuer(TOKEN_ISSUER)

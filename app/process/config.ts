@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { SignInLimits } from '../../domain/sign-in-throttle';
 import { developmentSecrets } from './secrets';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -35,6 +36,11 @@ const schema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(8 * 60),
   DEMO_PASSWORD: z.string().min(4).default('demo'),
+  SIGN_IN_ACCOUNT_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  SIGN_IN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  SIGN_IN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(15 * 60),
+  SIGN_IN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(30),
+  SIGN_IN_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(15 * 60),
   SMTP_LISTEN_PORT: z.coerce.number().int().min(0).max(65_535).default(2525),
   SMTP_RELAY_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().email('must be an email address').default('support@caseflow.local'),
@@ -82,6 +88,8 @@ export interface AppConfig {
     readonly tokenTtlMinutes: number;
     /** The password of the seeded demo users. */
     readonly demoPassword: string;
+    /** When failed sign-ins lock an account name or an address (domain/sign-in-throttle.ts). */
+    readonly signIn: SignInLimits;
   };
   readonly mail: {
     /** Inbound SMTP listener port (0 = off). */
@@ -135,6 +143,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!env.SURVEY_SECRET) throw new ConfigError(`Invalid configuration: SURVEY_SECRET must be set ${why} (at least 16 random characters)`);
     if (!env.JWT_SECRET) throw new ConfigError(`Invalid configuration: JWT_SECRET must be set ${why} (at least 32 random characters)`);
   }
+  if (env.SIGN_IN_LOCK_MAX_SECONDS < env.SIGN_IN_LOCK_SECONDS) {
+    throw new ConfigError(`Invalid configuration: SIGN_IN_LOCK_MAX_SECONDS (${env.SIGN_IN_LOCK_MAX_SECONDS}) must be at least SIGN_IN_LOCK_SECONDS (${env.SIGN_IN_LOCK_SECONDS})`);
+  }
   const seedDemoData = env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
   if (seedDemoData && exposed && present.DEMO_PASSWORD === undefined) {
     throw new ConfigError(`Invalid configuration: SEED_DEMO_DATA needs DEMO_PASSWORD ${why} (the demo users would sign in with "demo")`);
@@ -167,6 +178,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       jwtSecret: env.JWT_SECRET ?? generated!.jwtSecret,
       tokenTtlMinutes: env.TOKEN_TTL_MINUTES,
       demoPassword: env.DEMO_PASSWORD,
+      signIn: {
+        accountMaxFailures: env.SIGN_IN_ACCOUNT_MAX_FAILURES,
+        lockSeconds: env.SIGN_IN_LOCK_SECONDS,
+        lockMaxSeconds: env.SIGN_IN_LOCK_MAX_SECONDS,
+        addressMaxFailures: env.SIGN_IN_ADDRESS_MAX_FAILURES,
+        addressWindowSeconds: env.SIGN_IN_ADDRESS_WINDOW_SECONDS,
+      },
     },
     mail: {
       listenPort: env.SMTP_LISTEN_PORT,

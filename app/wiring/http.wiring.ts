@@ -8,6 +8,7 @@ import { createMetricsRegistry, registerMetricsRoute } from '../../api/metrics.r
 import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
 import { createApiServer, type RouteRegistrar } from '../../api/server';
+import { userRoutes } from '../../api/users.routes';
 import { usesChannelAuthorization } from '../../bot/direct-line';
 import { checkDatabase, type Database } from '../../db/connection';
 import { createCaseProblemRepository } from '../../db/repositories/case-problem.repository';
@@ -47,6 +48,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
       ...knowledgeRoutes(services.knowledge),
       ...operationsRoutes({ problems, replayCheck: services.replayCheck }),
       ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
+      ...userRoutes(services.userAdmin),
     ],
     routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), ...(deps.channelRoutes ?? [])],
   });

@@ -6,8 +6,12 @@ import { createDirectoryRepository } from '../../db/repositories/directory.repos
 import { createCustomerRepository } from '../../db/repositories/customer.repository';
 import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
 import { createQueueRepository } from '../../db/repositories/queue.repository';
+import { createSignInAuditRepository } from '../../db/repositories/sign-in-audit.repository';
+import { createSignInThrottleRepository } from '../../db/repositories/sign-in-throttle.repository';
 import { createUserRepository } from '../../db/repositories/user.repository';
 import { createAuthService } from '../../services/auth.service';
+import { createSignInGuard } from '../../services/sign-in-guard';
+import { createUsersService } from '../../services/users.service';
 import { createCaseHistoryService } from '../../services/case-history.service';
 import { createCaseWorkService } from '../../services/case-work.service';
 import { createCaseService } from '../../services/case.service';
@@ -21,6 +25,7 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
   const caseRecords = createCaseRepository(db);
   const users = createUserRepository(db);
   const knowledge = createKnowledgeRepository(db);
+  const signInAudit = createSignInAuditRepository(db);
   return {
     db,
     caseRecords,
@@ -46,7 +51,14 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
     }),
     history: createCaseHistoryService({ temporal, namespace: config.temporal.namespace, ...(webUiUrl ? { webUiUrl } : {}) }),
     replayCheck: createReplayCheck({ temporal, workflowBundle: workflowBundleSource() }),
-    auth: createAuthService({ users, jwtSecret: config.auth.jwtSecret, tokenTtlMinutes: config.auth.tokenTtlMinutes }),
+    auth: createAuthService({
+      users,
+      signIns: createSignInGuard({ throttles: createSignInThrottleRepository(db), limits: config.auth.signIn }),
+      audit: signInAudit,
+      jwtSecret: config.auth.jwtSecret,
+      tokenTtlMinutes: config.auth.tokenTtlMinutes,
+    }),
+    userAdmin: createUsersService({ users, contacts: createDirectoryRepository(db), signIns: signInAudit }),
     knowledge: createKnowledgeService({ knowledge }),
   };
 }

@@ -13,6 +13,7 @@ import * as email from './0011_email';
 import * as directLine from './0012_direct_line';
 import * as caseRequestFingerprint from './0013_case_request_fingerprint';
 import * as caseProblems from './0014_case_problems';
+import * as signInAudit from './0015_sign_in_audit';
 import * as emailMessageSender from './0016_email_message_sender';
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '0012_direct_line': directLine,
   '0013_case_request_fingerprint': caseRequestFingerprint,
   '0014_case_problems': caseProblems,
+  '0015_sign_in_audit': signInAudit,
   '0016_email_message_sender': emailMessageSender,
 };

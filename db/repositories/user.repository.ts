@@ -1,6 +1,93 @@
 import type { Database } from '../connection';
 import { STAFF_ROLES, type Actor, type Role } from '../../domain/actor';
 
+/** A user as administrators see them: never the password hash. */
+export interface UserRecord {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly email: string;
+  readonly role: Role;
+  readonly disabled: boolean;
+  /** A customer's contact; null for staff. */
+  readonly contactId: string | null;
+  /** Whether the user can sign in with a password at all. */
+  readonly hasPassword: boolean;
+  readonly createdAt: string;
+}
+
+export interface UserFilter {
+  readonly role?: Role | undefined;
+  readonly disabled?: boolean | undefined;
+  /** Words in the username, display name or email (all must match, any letter case). */
+  readonly text?: string | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly displayName: string;
+  /** Lower case already. */
+  readonly email: string;
+  readonly role: Role;
+  readonly contactId: string | null;
+  readonly passwordHash: string;
+}
+
+export interface UserChanges {
+  readonly disabled?: boolean | undefined;
+  readonly role?: Role | undefined;
+  readonly displayName?: string | undefined;
+}
+
+/** The field another user already holds when an insert is refused. */
+export type TakenField = 'username' | 'email' | 'contactId';
+
+/** Unique constraints of users (db/migrations/0001_customers.ts) and the field each protects. */
+const UNIQUE_FIELDS: Readonly<Record<string, TakenField>> = {
+  users_username_unique: 'username',
+  users_email_unique: 'email',
+  users_contact_id_unique: 'contactId',
+};
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  contact_id: string | null;
+  has_password: boolean;
+  created_at: Date | string;
+}
+
+function toUserRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    email: row.email,
+    role: row.role,
+    disabled: row.disabled,
+    contactId: row.contact_id,
+    hasPassword: row.has_password,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** The field of a unique violation on users; undefined for any other error. */
+function takenField(error: unknown): TakenField | undefined {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && typeof constraint === 'string' ? UNIQUE_FIELDS[constraint] : undefined;
+}
+
+/** Escapes LIKE's wildcards so that user text matches literally. */
+function likePattern(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** What signing in checks: the password hash (null: no password set) and whether the account is disabled. */
 export interface UserCredentials {
   readonly id: string;
@@ -21,6 +108,15 @@ export function createUserRepository(db: Database) {
     if (!row) return undefined;
     const queueIds = await db('queue_members').where({ user_id: row.id }).orderBy('queue_id').pluck<string[]>('queue_id');
     return { userId: row.id, role: row.role, displayName: row.display_name, queueIds, contactId: row.contact_id, accountId: row.account_id };
+  }
+
+  function userQuery() {
+    return db('users').select<UserRow[]>('id', 'username', 'display_name', 'email', 'role', 'disabled', 'contact_id', db.raw('password_hash is not null as has_password'), 'created_at');
+  }
+
+  async function findUser(id: string): Promise<UserRecord | undefined> {
+    const row = await userQuery().where({ id }).first<UserRow | undefined>();
+    return row && toUserRecord(row);
   }
 
   function actorQuery() {
@@ -95,6 +191,50 @@ export function createUserRepository(db: Database) {
     async findIdByContact(contactId: string): Promise<string | undefined> {
       const row = await db('users').where({ contact_id: contactId }).first<{ id: string } | undefined>('id');
       return row?.id;
+    },
+
+    /** Users by username, filtered; with the count of all that match. */
+    async listUsers(filter: UserFilter): Promise<{ items: UserRecord[]; total: number }> {
+      const query = userQuery();
+      if (filter.role !== undefined) query.where('role', filter.role);
+      if (filter.disabled !== undefined) query.where('disabled', filter.disabled);
+      for (const word of (filter.text ?? '').split(/\s+/u).filter(Boolean)) {
+        const pattern = likePattern(word);
+        query.where((q) => q.whereILike('username', pattern).orWhereILike('display_name', pattern).orWhereILike('email', pattern));
+      }
+      const [counted] = (await query.clone().clearSelect().count<{ total: string | number }[]>('* as total')) as [{ total: string | number }];
+      const rows = await query.orderBy([{ column: 'username' }, { column: 'id' }]).limit(filter.limit).offset(filter.offset);
+      return { items: rows.map(toUserRecord), total: Number(counted.total) };
+    },
+
+    findUser,
+
+    /** Inserts the user, or names the field another user already holds (username, email, contact). */
+    async insertUser(user: NewUser): Promise<{ readonly created: UserRecord } | { readonly taken: TakenField }> {
+      try {
+        const [created] = await db('users')
+          .insert({ username: user.username, display_name: user.displayName, email: user.email, role: user.role, contact_id: user.contactId, password_hash: user.passwordHash })
+          .returning<{ id: string }[]>('id');
+        if (!created) throw new Error('user not created');
+        const record = await findUser(created.id);
+        if (!record) throw new Error('user not found after insert');
+        return { created: record };
+      } catch (error) {
+        const field = takenField(error);
+        if (field) return { taken: field };
+        throw error;
+      }
+    },
+
+    /** Changes what is given; undefined for an unknown user. */
+    async updateUser(id: string, changes: UserChanges): Promise<UserRecord | undefined> {
+      const values = {
+        ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }),
+        ...(changes.role === undefined ? {} : { role: changes.role }),
+        ...(changes.displayName === undefined ? {} : { display_name: changes.displayName }),
+      };
+      if (Object.keys(values).length > 0) await db('users').where({ id }).update(values);
+      return findUser(id);
     },
 
     /** The user's role; undefined for an unknown id (which must be a UUID). */

@@ -8,18 +8,31 @@ import { createApiServer, type RouteRegistrar } from '../../api/server';
 import { close, listen } from '../../app/process/network';
 import type { Database } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
+import { createSignInAuditRepository } from '../../db/repositories/sign-in-audit.repository';
+import { createSignInThrottleRepository } from '../../db/repositories/sign-in-throttle.repository';
 import { createUserRepository } from '../../db/repositories/user.repository';
 import { DEMO, seedDemoData, type DemoSummary } from '../../db/seeds/demo';
 import { createAuthService, TOKEN_AUDIENCE, TOKEN_ISSUER, type AuthService } from '../../services/auth.service';
 import { UnauthorizedError } from '../../services/errors';
+import { createSignInGuard } from '../../services/sign-in-guard';
 import { hashPassword, UNUSABLE_PASSWORD_HASH, verifyPassword } from '../../db/password-hash';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases';
 
 const SECRET = 'auth-test-secret-of-at-least-32-characters';
 const { goldAgent, standardAgent, goldCustomer, supervisor, operator } = DEMO.usernames;
 
+/** Where the service-level sign-ins come from. */
+const HERE = { remoteAddress: '127.0.0.1' };
+const SIGN_IN_LIMITS = { accountMaxFailures: 5, lockSeconds: 60, lockMaxSeconds: 900, addressMaxFailures: 30, addressWindowSeconds: 900 };
+
 function authServiceFor(db: Database, jwtSecret = SECRET): AuthService {
-  return createAuthService({ users: createUserRepository(db), jwtSecret, tokenTtlMinutes: 60 });
+  return createAuthService({
+    users: createUserRepository(db),
+    signIns: createSignInGuard({ throttles: createSignInThrottleRepository(db), limits: SIGN_IN_LIMITS }),
+    audit: createSignInAuditRepository(db),
+    jwtSecret,
+    tokenTtlMinutes: 60,
+  });
 }
 
 async function userId(db: Database, username: string): Promise<string> {
@@ -93,7 +106,7 @@ describe.each(databaseKinds)('auth service on %s', (kind) => {
     // One row per user, so a failure names every user who cannot sign in or sits in the wrong queues.
     const signedIn = [];
     for (const { username } of seeded.users) {
-      const issued = await auth.issueToken(username, 'demo').catch(() => undefined);
+      const issued = await auth.issueToken(username, 'demo', HERE).catch(() => undefined);
       const actor = issued ? await auth.verify(issued.accessToken) : undefined;
       signedIn.push(issued && actor ? { username, role: issued.user.role, displayName: issued.user.displayName, queues: await queueNames(actor.queueIds) } : { username, refused: true });
     }
@@ -113,12 +126,12 @@ describe.each(databaseKinds)('auth service on %s', (kind) => {
   it('seeds a configured demo password for users that have none', async () => {
     await db('users').where({ username: operator }).update({ password_hash: null });
     await seedDemoData(db, { demoPassword: 'operator-secret' });
-    await expect(auth.issueToken(operator, 'operator-secret')).resolves.toMatchObject({ user: { username: operator, role: 'operator' } });
-    await expect(auth.issueToken(operator, 'demo')).rejects.toThrow(UnauthorizedError);
+    await expect(auth.issueToken(operator, 'operator-secret', HERE)).resolves.toMatchObject({ user: { username: operator, role: 'operator' } });
+    await expect(auth.issueToken(operator, 'demo', HERE)).rejects.toThrow(UnauthorizedError);
   });
 
   it('issues a bearer token for the right password, which verifies to the Actor', async () => {
-    const issued = await auth.issueToken(goldAgent, 'demo');
+    const issued = await auth.issueToken(goldAgent, 'demo', HERE);
     expect(issued).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, user: { username: goldAgent, role: 'agent', displayName: 'Gina Agent' } });
     expect(issued.user.id).toBe(await userId(db, goldAgent));
     const actor = await auth.verify(issued.accessToken);
@@ -127,8 +140,8 @@ describe.each(databaseKinds)('auth service on %s', (kind) => {
   });
 
   it('answers a wrong password and an unknown user alike', async () => {
-    const wrong = await auth.issueToken(goldAgent, 'not-the-password').catch((e: unknown) => e);
-    const unknown = await auth.issueToken('nobody', 'demo').catch((e: unknown) => e);
+    const wrong = await auth.issueToken(goldAgent, 'not-the-password', HERE).catch((e: unknown) => e);
+    const unknown = await auth.issueToken('nobody', 'demo', HERE).catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(UnauthorizedError);
     expect(unknown).toBeInstanceOf(UnauthorizedError);
     expect((wrong as Error).message).toBe((unknown as Error).message);
@@ -159,12 +172,12 @@ describe.each(databaseKinds)('auth service on %s', (kind) => {
   });
 
   it('takes a role change and a disabled account into account at once', async () => {
-    const issued = await auth.issueToken(standardAgent, 'demo');
+    const issued = await auth.issueToken(standardAgent, 'demo', HERE);
     await db('users').where({ username: standardAgent }).update({ role: 'supervisor' });
     expect((await auth.verify(issued.accessToken)).role).toBe('supervisor');
     await db('users').where({ username: standardAgent }).update({ role: 'agent', disabled: true });
     await expect(auth.verify(issued.accessToken)).rejects.toThrow(/disabled/);
-    const refused = await auth.issueToken(standardAgent, 'demo').catch((e: unknown) => e);
+    const refused = await auth.issueToken(standardAgent, 'demo', HERE).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(UnauthorizedError);
     expect((refused as Error).message).toBe('wrong username or password');
     await db('users').where({ username: standardAgent }).update({ disabled: false });

@@ -54,3 +54,16 @@ describe('production-safe defaults', () => {
     expect(other.surveySecret).not.toBe(first.surveySecret);
   });
 });
+
+describe('sign-in locks', () => {
+  it('locks after 5 failures for 1 to 15 minutes, and an address after 30 in 15 minutes, unless configured', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), ...SECRETS }).auth.signIn).toEqual({ accountMaxFailures: 5, lockSeconds: 60, lockMaxSeconds: 900, addressMaxFailures: 30, addressWindowSeconds: 900 });
+    const configured = { SIGN_IN_ACCOUNT_MAX_FAILURES: '3', SIGN_IN_LOCK_SECONDS: '10', SIGN_IN_LOCK_MAX_SECONDS: '80', SIGN_IN_ADDRESS_MAX_FAILURES: '8', SIGN_IN_ADDRESS_WINDOW_SECONDS: '120' };
+    expect(loadConfig({ DATA_DIR: dataDir(), ...SECRETS, ...configured }).auth.signIn).toEqual({ accountMaxFailures: 3, lockSeconds: 10, lockMaxSeconds: 80, addressMaxFailures: 8, addressWindowSeconds: 120 });
+  });
+
+  it('names a setting that makes no sense', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...SECRETS, SIGN_IN_ACCOUNT_MAX_FAILURES: '0' })).toThrow(/SIGN_IN_ACCOUNT_MAX_FAILURES/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...SECRETS, SIGN_IN_LOCK_SECONDS: '600', SIGN_IN_LOCK_MAX_SECONDS: '60' })).toThrow(/SIGN_IN_LOCK_MAX_SECONDS \(60\) must be at least SIGN_IN_LOCK_SECONDS \(600\)/);
+  });
+});
