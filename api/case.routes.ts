@@ -196,13 +196,16 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       method: 'get',
       path: '/cases/{caseNumber}/history',
       tag: 'Operations',
-      summary: "The case's workflow history as a business timeline, with a link to the Temporal Web UI",
+      summary: "The case's workflow history as a business timeline in words, across its runs, with a link to the Temporal Web UI",
       roles: OPERATOR_ROLES,
       params: caseNumberParams,
-      responses: { 200: { description: 'The timeline' } },
-      handler: async ({ actor, params }) => {
+      query: z.object({
+        raw: z.enum(['true', 'false']).optional().describe("true: the current run's events nearly as recorded (activity inputs, Update arguments, timers) instead of the milestones"),
+      }),
+      responses: { 200: { description: 'The milestones (time, actor, kind, text, visibility, the event ids they come from), or the raw events' } },
+      handler: async ({ actor, params, query }) => {
         const record = await deps.caseWork.get(params.caseNumber, actor!);
-        return { status: 200, body: await deps.history.timeline(record.workflowId) };
+        return { status: 200, body: query.raw === 'true' ? await deps.history.rawEvents(record.workflowId) : await deps.history.timeline(record.workflowId) };
       },
     }),
     ...ACTIONS.map((route) =>

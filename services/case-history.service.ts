@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { caseMilestones, idsIn, NO_NAMES, type CaseMilestone, type TimelineNames } from './case-timeline';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
@@ -119,15 +120,46 @@ export function toTimeline(events: readonly HistoryEvent[]): TimelineEntry[] {
   return timeline;
 }
 
-export function createCaseHistoryService(deps: { readonly temporal: Client; readonly webUiUrl?: string; readonly namespace: string }) {
+export interface CaseHistoryDependencies {
+  readonly temporal: Client;
+  readonly webUiUrl?: string;
+  readonly namespace: string;
+  /** Names for the ids in a history (queues, users, products); without it the timeline shows ids. */
+  readonly names?: (ids: { queues: Set<string>; users: Set<string>; products: Set<string> }) => Promise<TimelineNames>;
+}
+
+export function createCaseHistoryService(deps: CaseHistoryDependencies) {
+  const webUiLink = (workflowId: string): string | null =>
+    deps.webUiUrl ? `${deps.webUiUrl}/namespaces/${deps.namespace}/workflows/${encodeURIComponent(workflowId)}` : null;
+
+  /** Every run of the case's workflow, oldest first (continue-as-new makes several); the current one if visibility has none yet. */
+  async function runsOf(workflowId: string): Promise<{ runId: string; events: HistoryEvent[] }[]> {
+    const runIds: { runId: string; startedAt: number }[] = [];
+    for await (const execution of deps.temporal.workflow.list({ query: `WorkflowId = '${workflowId.replace(/'/g, "\\'")}'` })) {
+      runIds.push({ runId: execution.runId, startedAt: execution.startTime.getTime() });
+    }
+    if (runIds.length === 0) {
+      const handle = deps.temporal.workflow.getHandle(workflowId);
+      const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+      return [{ runId: description.runId, events: history.events ?? [] }];
+    }
+    runIds.sort((a, b) => a.startedAt - b.startedAt);
+    return Promise.all(runIds.map(async ({ runId }) => ({ runId, events: (await deps.temporal.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [] })));
+  }
+
   return {
-    async timeline(workflowId: string): Promise<{ workflowId: string; webUiUrl: string | null; entries: TimelineEntry[] }> {
+    /** The case's milestones in words across all its runs. */
+    async timeline(workflowId: string): Promise<{ workflowId: string; webUiUrl: string | null; runs: string[]; entries: CaseMilestone[] }> {
+      const runs = await runsOf(workflowId);
+      const allEvents = runs.flatMap((run) => run.events);
+      const names = deps.names ? await deps.names(idsIn(allEvents)) : NO_NAMES;
+      return { workflowId, webUiUrl: webUiLink(workflowId), runs: runs.map((r) => r.runId), entries: runs.flatMap((run) => caseMilestones(run.events, run.runId, names)) };
+    },
+
+    /** The current run's events, nearly as recorded (activity inputs, Update arguments, timers): for digging deeper. */
+    async rawEvents(workflowId: string): Promise<{ workflowId: string; webUiUrl: string | null; entries: TimelineEntry[] }> {
       const history = await deps.temporal.workflow.getHandle(workflowId).fetchHistory();
-      return {
-        workflowId,
-        webUiUrl: deps.webUiUrl ? `${deps.webUiUrl}/namespaces/${deps.namespace}/workflows/${encodeURIComponent(workflowId)}` : null,
-        entries: toTimeline(history.events ?? []),
-      };
+      return { workflowId, webUiUrl: webUiLink(workflowId), entries: toTimeline(history.events ?? []) };
     },
   };
 }

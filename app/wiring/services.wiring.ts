@@ -6,6 +6,7 @@ import { createDirectoryRepository } from '../../db/repositories/directory.repos
 import { createCustomerRepository } from '../../db/repositories/customer.repository';
 import { createKnowledgeRepository } from '../../db/repositories/knowledge.repository';
 import { createQueueRepository } from '../../db/repositories/queue.repository';
+import { createTimelineNamesRepository } from '../../db/repositories/timeline-names.repository';
 import { createSignInAuditRepository } from '../../db/repositories/sign-in-audit.repository';
 import { createSignInThrottleRepository } from '../../db/repositories/sign-in-throttle.repository';
 import { createUserRepository } from '../../db/repositories/user.repository';
@@ -26,6 +27,7 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
   const users = createUserRepository(db);
   const knowledge = createKnowledgeRepository(db);
   const signInAudit = createSignInAuditRepository(db);
+  const timelineNames = createTimelineNamesRepository(db);
   return {
     db,
     caseRecords,
@@ -49,7 +51,7 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
       products: createDirectoryRepository(db),
       answerWithinMs: config.caseAnswerTimeoutMs,
     }),
-    history: createCaseHistoryService({ temporal, namespace: config.temporal.namespace, ...(webUiUrl ? { webUiUrl } : {}) }),
+    history: createCaseHistoryService({ temporal, namespace: config.temporal.namespace, names: (ids) => timelineNames.names(ids), ...(webUiUrl ? { webUiUrl } : {}) }),
     replayCheck: createReplayCheck({ temporal, workflowBundle: workflowBundleSource() }),
     auth: createAuthService({
       users,

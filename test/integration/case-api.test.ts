@@ -166,8 +166,32 @@ describe('cases over HTTP', () => {
 
     const history = await app.request('GET', `/cases/${String(caseNumber)}/history`, as('otto'));
     expect(history.status).toBe(200);
-    const titles = ((await json(history)).entries as Json[]).map((e) => e.title);
-    expect(titles).toEqual(expect.arrayContaining(['Case opened', 'loadCaseContext', 'acceptCase by Gina Agent (agent)', 'applyResolution']));
+    // The operators' timeline: the case's milestones in words, in order, with who did each.
+    const milestones = ((await json(history)).entries as Json[]).map((e) => `${String(e.actor)} | ${String(e.text)}`);
+    const expected = [
+      /^Alice Gold \| Opened by email: “VPN drops every hour”, priority normal$/,
+      /^caseflow \| Entitled: Contoso Gold support: 15 cases a year \(\d+ cases left\)$/,
+      /^caseflow \| Routed to Gold support by the rule “Gold customers to the gold queue”$/,
+      /^caseflow \| SLA “Gold” clocks started: first response by \S+, resolve by \S+$/,
+      /^Gina Agent \(agent\) \| Took the case$/,
+      /^Gina Agent \(agent\) \| Step done: Customer confirmed$/,
+      /^Gina Agent \(agent\) \| Details: product SecureConnect VPN, subject “Connectivity”$/,
+      /^Gina Agent \(agent\) \| Advanced to Research$/,
+      /^Gina Agent \(agent\) \| Replied to the customer: “Looking into it now.”$/,
+      /^caseflow \| First response SLA met$/,
+      /^Gina Agent \(agent\) \| Sent article KA-01003 /,
+      /^Gina Agent \(agent\) \| Planned phone call: “Call the customer back”$/,
+      /^Gina Agent \(agent\) \| Advanced to Resolve$/,
+      /^Gina Agent \(agent\) \| Completed an activity \(12 min\)$/,
+      /^Gina Agent \(agent\) \| Resolved \(problem solved\): “Updated the router firmware”$/,
+      /^caseflow \| Resolve-by SLA met$/,
+      /^caseflow \| Entitlement charged once: \d+ left$/,
+      /^caseflow \| Satisfaction survey sent by email, open until \S+$/,
+      /^Alice Gold \(customer\) \| Answered the survey: 5\/5 “Great”$/,
+    ];
+    expect(milestones.filter((m) => !/SLA clock/.test(m))).toEqual(expected.map((pattern): unknown => expect.stringMatching(pattern)));
+    const raw = await json(await app.request('GET', `/cases/${String(caseNumber)}/history?raw=true`, as('otto')));
+    expect((raw.entries as Json[]).map((e) => e.title)).toEqual(expect.arrayContaining(['Case opened', 'loadCaseContext', 'acceptCase by Gina Agent (agent)', 'applyResolution']));
     expect((await app.request('GET', `/cases/${String(caseNumber)}/history`, as('alice'))).status).toBe(403);
   });
 

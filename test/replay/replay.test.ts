@@ -7,6 +7,7 @@ import { Worker } from '@temporalio/worker';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { toTimeline } from '../../services/case-history.service';
+import { caseMilestones } from '../../services/case-timeline';
 import { bundleCaseWorkflows } from '../support/case-harness';
 import { SCENARIOS } from './scenarios';
 
@@ -200,6 +201,28 @@ describe('committed workflow histories', () => {
       }
     }
     expect(surveysSeen).toBeGreaterThan(0);
+  });
+
+  it('read as milestones in words, in order: SLA breach, reopen and cancel, a refused write', () => {
+    const milestones = (name: string) =>
+      caseMilestones(historyFromJson(readHistory(join(HISTORIES_DIR, `${name}.json`))).events ?? [], 'run').map((m) => `${m.kind}: ${m.text}`);
+    expect(milestones('gold-sla-breach').slice(-3)).toEqual([
+      expect.stringMatching(/^sla-warning: First response SLA warning: due at 2026-11-24T04:13:18.087Z$/),
+      expect.stringMatching(/^sla-failure: First response SLA failed: it was due at 2026-11-24T04:13:18.087Z$/),
+      'priority: Priority raised to high (SLA failure)',
+    ]);
+    expect(milestones('reopen-and-cancel').filter((m) => !m.startsWith('sla-')).slice(-7)).toEqual([
+      'resolved: Resolved (problem solved): “Replaced the cable”',
+      'charged: Entitlement charged once: 13 left',
+      expect.stringMatching(/^survey-sent: Satisfaction survey sent by email, open until /),
+      'reopened: Reopened: “It went offline again”',
+      'cancelled: Cancelled: “The customer bought a new printer”',
+      'closed: Closed',
+      'workflow-completed: Workflow completed: the case is closed for good',
+    ]);
+    expect(milestones('refused-write-reported').at(-1)).toBe(
+      'refused-write: The database refused a recordCase for good: insert or update on table "cases" violates foreign key constraint "cases_product_id_foreign" (the case is on the operators\' list)',
+    );
   });
 
   it('replay against the current workflow code without a determinism error', async () => {

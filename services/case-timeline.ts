@@ -1,0 +1,340 @@
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { CASE_PROCESS_FLOW } from '../domain/process-flow';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
+const EventType = temporal.api.enums.v1.EventType;
+
+/** Who can see what an entry describes: the customer too, staff only, or nobody but operators (the engine's own decisions). */
+export type TimelineVisibility = 'customer' | 'internal' | 'system';
+
+/** One milestone of a case, in words, from its workflow history. */
+export interface CaseMilestone {
+  readonly at: string;
+  /** Who did it: a person (name and role), or "caseflow" for what the workflow decided itself. */
+  readonly actor: string;
+  readonly kind: string;
+  readonly text: string;
+  readonly visibility: TimelineVisibility;
+  /** The history events it was read from (in its run). */
+  readonly eventIds: readonly number[];
+  readonly runId: string;
+}
+
+/** Names for the ids a history holds (queues, users, products), looked up by the service. */
+export interface TimelineNames {
+  readonly queues: Readonly<Record<string, string>>;
+  readonly users: Readonly<Record<string, string>>;
+  readonly products: Readonly<Record<string, string>>;
+}
+
+export const NO_NAMES: TimelineNames = { queues: {}, users: {}, products: {} };
+
+type Json = Record<string, unknown>;
+
+function decode(payloads: Payloads): unknown[] {
+  return (payloads?.payloads ?? []).map((payload) => {
+    try {
+      return defaultPayloadConverter.fromPayload(payload);
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+export function eventTime(event: HistoryEvent): string {
+  const time = event.eventTime;
+  return new Date(Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6)).toISOString();
+}
+
+const SYSTEM = 'caseflow';
+/** A value from a payload as text: strings as they are, numbers and booleans written out, nothing else guessed at. */
+const str = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? `${value}` : value === null || value === undefined ? '' : JSON.stringify(value);
+const STATUS_WORDS: Record<string, string> = {
+  active: 'active',
+  on_hold: 'on hold',
+  waiting_for_customer: 'waiting for the customer',
+  resolved: 'resolved',
+  cancelled: 'cancelled',
+  closed: 'closed',
+};
+const KPI_WORDS: Record<string, string> = { first_response: 'First response', resolve: 'Resolve-by' };
+const STEP_WORDS = new Map(CASE_PROCESS_FLOW.flatMap((stage) => stage.steps.map((step) => [step.id, step.label] as const)));
+const STAGE_WORDS = new Map(CASE_PROCESS_FLOW.map((stage) => [stage.stage, stage.label] as const));
+const words = (value: unknown): string => str(value).replace(/_/g, ' ');
+const minutes = (n: unknown): string => (typeof n === 'number' && n > 0 ? ` (${n} min)` : '');
+const quoted = (text: unknown, max = 160): string => {
+  const s = str(text).replace(/\s+/g, ' ').trim();
+  return `“${s.length > max ? `${s.slice(0, max - 1)}…` : s}”`;
+};
+
+/** The ids a history refers to, so the service can look their names up before building the timeline. */
+export function idsIn(events: readonly HistoryEvent[]): { queues: Set<string>; users: Set<string>; products: Set<string> } {
+  const found = { queues: new Set<string>(), users: new Set<string>(), products: new Set<string>() };
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, inner] of Object.entries(value as Json)) {
+      if (typeof inner === 'string') {
+        if (key === 'queueId' || key === 'defaultQueueId') found.queues.add(inner);
+        else if (key === 'ownerUserId' || key === 'userId' || key === 'openedByUserId' || key === 'createdByUserId') found.users.add(inner);
+        else if (key === 'productId') found.products.add(inner);
+      } else visit(inner);
+    }
+  };
+  for (const event of events) {
+    visit(decode(event.workflowExecutionStartedEventAttributes?.input));
+    visit(decode(event.activityTaskScheduledEventAttributes?.input));
+    visit(decode(event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args));
+  }
+  return found;
+}
+
+interface PendingUpdate {
+  readonly name: string;
+  readonly args: Json;
+  readonly actor: string;
+  readonly at: string;
+  readonly eventId: number;
+}
+
+/**
+ * The business timeline of one run of a case workflow: opened, entitlement, routing and SLA
+ * clocks, what people did (from the Updates that succeeded), SLA warnings and failures, the
+ * resolution and the charge, the survey, closing. The engine's bookkeeping (workflow tasks,
+ * the read-model writes themselves, timers) is left out. Never shows a secret: inputs are
+ * summarised in words, not dumped.
+ */
+export function caseMilestones(events: readonly HistoryEvent[], runId: string, names: TimelineNames = NO_NAMES): CaseMilestone[] {
+  const out: CaseMilestone[] = [];
+  const push = (at: string, actor: string, kind: string, text: string, visibility: TimelineVisibility, eventIds: number[]): void => {
+    out.push({ at, actor, kind, text, visibility, eventIds, runId });
+  };
+  const queueName = (id: unknown) => names.queues[str(id)] ?? `queue ${str(id)}`;
+  const userName = (id: unknown) => names.users[str(id)] ?? `user ${str(id)}`;
+  const productName = (id: unknown) => names.products[str(id)] ?? `product ${str(id)}`;
+
+  const updates = new Map<string, PendingUpdate>();
+  let current: PendingUpdate | null = null;
+  let context: Json | undefined;
+  let snapshot: Json | undefined;
+  const kpiStatus = new Map<string, string>();
+  const scheduled = new Map<string, { name: string; input: Json; eventId: number }>();
+
+  for (const event of events) {
+    const eventId = Number(event.eventId ?? 0);
+    const at = eventTime(event);
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+        const input = decode(event.workflowExecutionStartedEventAttributes?.input)[0] as Json | undefined;
+        if (input?.['kind'] === 'open') {
+          const opening = (input['opening'] ?? {}) as Json;
+          const by = opening['openedByUserId'] ? userName(opening['openedByUserId']) : 'the customer';
+          push(at, by, 'opened', `Opened by ${words(opening['channel'])}: ${quoted(opening['title'])}, priority ${words(opening['priority'])}`, 'customer', [eventId]);
+        } else {
+          const state = (input?.['state'] ?? {}) as Json;
+          snapshot = { status: state['status'], stage: state['stage'], queueId: state['queueId'], ownerUserId: state['ownerUserId'], priority: state['priority'] };
+          for (const clock of (state['kpis'] ?? []) as Json[]) kpiStatus.set(str(clock['kpi']), str(clock['status']));
+          push(at, SYSTEM, 'continued', 'Carried over to a new run of its workflow (history kept short)', 'system', [eventId]);
+        }
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+        const request = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+        const args = (decode(request?.input?.args)[0] ?? {}) as Json;
+        const actor = args['actor'] as Json | undefined;
+        const pending: PendingUpdate = {
+          name: request?.input?.name ?? 'update',
+          args,
+          actor: actor ? `${str(actor['displayName'] ?? 'someone')} (${str(actor['role'] ?? 'unknown role')})` : 'someone',
+          at,
+          eventId,
+        };
+        updates.set(event.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId ?? String(eventId), pending);
+        current = pending;
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {
+        const attributes = event.workflowExecutionUpdateCompletedEventAttributes;
+        const pending = updates.get(attributes?.meta?.updateId ?? '') ?? current;
+        if (pending && !attributes?.outcome?.failure) {
+          const view = decode(attributes?.outcome?.success)[0] as Json | undefined;
+          const entry = describeUpdate(pending, view, { queueName, userName, productName });
+          if (entry) push(pending.at, pending.actor, entry.kind, entry.text, entry.visibility, [pending.eventId, eventId]);
+        }
+        current = null;
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const attributes = event.activityTaskScheduledEventAttributes;
+        const name = attributes?.activityType?.name ?? 'activity';
+        const input = (decode(attributes?.input)[0] ?? {}) as Json;
+        scheduled.set(String(eventId), { name, input, eventId });
+        if (name === 'recordCase') {
+          const first = snapshot === undefined;
+          if (first && context) describeOpening(input, context, { queueName }).forEach((e) => push(at, SYSTEM, e.kind, e.text, 'internal', [eventId]));
+          // Changes no person asked for: an SLA failure raising the priority, the case closing.
+          else if (!first && current === null) describeSystemChange(snapshot!, input, { queueName }).forEach((e) => push(at, SYSTEM, e.kind, e.text, e.visibility, [eventId]));
+          snapshot = input;
+        } else if (name === 'recordKpiInstance') {
+          const kpi = str(input['kpi']);
+          const status = str(input['status']);
+          const before = kpiStatus.get(kpi);
+          kpiStatus.set(kpi, status);
+          const entry = describeKpi(kpi, before, status, input);
+          if (entry) push(at, SYSTEM, entry.kind, entry.text, 'internal', [eventId]);
+        } else if (name === 'sendSurvey') {
+          push(at, SYSTEM, 'survey-sent', `Satisfaction survey sent by ${input['channel'] === 'email' ? 'email' : 'email and chat'}, open until ${str(input['expiresAt'])}`, 'customer', [eventId]);
+        }
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+        const attributes = event.activityTaskCompletedEventAttributes;
+        const task = scheduled.get(String(attributes?.scheduledEventId ?? ''));
+        const result = decode(attributes?.result)[0] as Json | undefined;
+        if (task?.name === 'loadCaseContext') context = result;
+        if (task?.name === 'applyResolution') {
+          const remaining = result?.['remainingTerms'];
+          push(
+            at,
+            SYSTEM,
+            'charged',
+            result?.['charged'] ? `Entitlement charged once${typeof remaining === 'number' ? `: ${remaining} left` : ''}` : 'Entitlement not charged (not entitled, or already charged for this resolution)',
+            'internal',
+            [task.eventId, eventId],
+          );
+        }
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED: {
+        const attributes = event.activityTaskFailedEventAttributes;
+        const task = scheduled.get(String(attributes?.scheduledEventId ?? ''));
+        // A driver's message starts with the whole statement: keep what the database said.
+        const said = (attributes?.failure?.message ?? 'unknown error').split(' - ').pop();
+        push(at, SYSTEM, 'refused-write', `The database refused a ${task?.name ?? 'write'} for good: ${said} (the case is on the operators' list)`, 'system', [eventId]);
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+        push(at, SYSTEM, 'workflow-completed', 'Workflow completed: the case is closed for good', 'system', [eventId]);
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+        push(at, SYSTEM, 'workflow-ended', 'Workflow ended abnormally (failed or terminated)', 'system', [eventId]);
+        break;
+      default:
+        break;
+    }
+  }
+  // An action is known to have succeeded only when its Update completes, after the effects it
+  // caused: order by the event each milestone starts from (the Update's acceptance).
+  return out.sort((a, b) => (a.eventIds[0] ?? 0) - (b.eventIds[0] ?? 0));
+}
+
+type Namer = (id: unknown) => string;
+type Described = { kind: string; text: string; visibility: TimelineVisibility };
+
+function describeOpening(snapshot: Json, context: Json, names: { queueName: Namer }): Omit<Described, 'visibility'>[] {
+  const entries: Omit<Described, 'visibility'>[] = [];
+  const entitlements = (context['entitlements'] ?? []) as Json[];
+  const entitlement = entitlements.find((e) => e['id'] === snapshot['entitlementId']);
+  if (snapshot['isEntitled'] && entitlement) {
+    const remaining = entitlement['remainingTerms'];
+    entries.push({ kind: 'entitlement', text: `Entitled: ${str(entitlement['name'])}${remaining === null || remaining === undefined ? '' : ` (${str(remaining)} ${words(entitlement['allocationType'])} left)`}` });
+  } else entries.push({ kind: 'entitlement', text: entitlement ? `Not entitled: ${str(entitlement['name'])} has nothing left or has expired` : 'Not entitled: no active entitlement' });
+  const rule = ((context['routingRules'] ?? []) as Json[]).find((r) => r['id'] === snapshot['routingRuleId']);
+  entries.push({ kind: 'routed', text: `Routed to ${names.queueName(snapshot['queueId'])}${rule ? ` by the rule “${str(rule['name'])}”` : ' (the default queue)'}` });
+  const policy = ((context['slaPolicies'] ?? []) as Json[]).find((p) => p['id'] === snapshot['slaPolicyId']);
+  const due = [snapshot['firstResponseBy'] ? `first response by ${str(snapshot['firstResponseBy'])}` : null, snapshot['resolveBy'] ? `resolve by ${str(snapshot['resolveBy'])}` : null].filter(Boolean);
+  entries.push({ kind: 'sla-started', text: `SLA ${policy ? `“${str(policy['name'])}” ` : ''}clocks started: ${due.length > 0 ? due.join(', ') : 'no deadline'}` });
+  return entries;
+}
+
+function describeSystemChange(before: Json, after: Json, names: { queueName: Namer }): Described[] {
+  const entries: Described[] = [];
+  if (before['priority'] !== after['priority']) entries.push({ kind: 'priority', text: `Priority raised to ${words(after['priority'])} (SLA failure)`, visibility: 'internal' });
+  if (before['queueId'] !== after['queueId']) entries.push({ kind: 'routed', text: `Moved to ${names.queueName(after['queueId'])}`, visibility: 'internal' });
+  if (before['status'] !== after['status']) {
+    const status = str(after['status']);
+    entries.push(status === 'closed' ? { kind: 'closed', text: 'Closed', visibility: 'customer' } : { kind: 'status', text: `Now ${STATUS_WORDS[status] ?? words(status)}`, visibility: 'customer' });
+  }
+  return entries;
+}
+
+function describeKpi(kpi: string, before: string | undefined, status: string, input: Json): Omit<Described, 'visibility'> | null {
+  if (before === status) return null;
+  const name = KPI_WORDS[kpi] ?? words(kpi);
+  switch (status) {
+    case 'nearing_noncompliance':
+      return { kind: 'sla-warning', text: `${name} SLA warning: due at ${str(input['failureAt'])}` };
+    case 'noncompliant':
+      return { kind: 'sla-failure', text: `${name} SLA failed: it was due at ${str(input['failureAt'])}` };
+    case 'succeeded':
+      return before === 'noncompliant' ? { kind: 'sla-met-late', text: `${name} done, after its SLA failed` } : { kind: 'sla-met', text: `${name} SLA met` };
+    case 'paused':
+      return { kind: 'sla-paused', text: `${name} SLA clock paused` };
+    case 'in_progress':
+      return before === undefined ? null : { kind: 'sla-resumed', text: `${name} SLA clock running again: due at ${str(input['failureAt'])}` };
+    case 'cancelled':
+      return { kind: 'sla-cancelled', text: `${name} SLA clock stopped` };
+    default:
+      return null;
+  }
+}
+
+/** `view`: the case as the Update left it (its result). */
+function describeUpdate(update: PendingUpdate, view: Json | undefined, names: { queueName: Namer; userName: Namer; productName: Namer }): Described | null {
+  const a = update.args;
+  switch (update.name) {
+    case 'acceptCase':
+      return { kind: 'accepted', text: 'Took the case', visibility: 'customer' };
+    case 'dispatchCase':
+      return { kind: 'dispatched', text: `Dispatched to ${names.queueName(a['queueId'])}`, visibility: 'internal' };
+    case 'rejectCase':
+      return { kind: 'rejected', text: `Handed the case back to its queue: ${quoted(a['reason'])}`, visibility: 'internal' };
+    case 'transferCase':
+      return { kind: 'transferred', text: `Transferred to ${names.queueName(a['queueId'])}`, visibility: 'customer' };
+    case 'assignCase':
+      return { kind: 'assigned', text: `Assigned to ${names.userName(a['userId'])}`, visibility: 'internal' };
+    case 'yankCase':
+      return { kind: 'yanked', text: 'Took the case over from its owner', visibility: 'internal' };
+    case 'holdCase':
+      return { kind: 'hold', text: `Put ${STATUS_WORDS[str(a['status'])] ?? words(a['status'])}: ${quoted(a['reason'])}`, visibility: 'customer' };
+    case 'resumeCase':
+      return { kind: 'resumed', text: 'Resumed work', visibility: 'customer' };
+    case 'changePriority':
+      return { kind: 'priority', text: `Priority set to ${words(a['priority'])}`, visibility: 'internal' };
+    case 'updateCaseDetails': {
+      const parts = [a['productId'] !== undefined ? `product ${a['productId'] === null ? 'cleared' : names.productName(a['productId'])}` : null, a['subject'] !== undefined ? `subject ${a['subject'] === null ? 'cleared' : quoted(a['subject'])}` : null].filter(Boolean);
+      return { kind: 'details', text: `Details: ${parts.join(', ') || 'unchanged'}`, visibility: 'internal' };
+    }
+    case 'addActivity':
+      return { kind: a['type'] === 'note' ? 'note' : 'activity', text: `${a['open'] ? 'Planned' : 'Logged'} ${words(a['type'])}: ${quoted(a['subject'])}${minutes(a['minutesSpent'])}`, visibility: 'internal' };
+    case 'completeActivity':
+      return { kind: 'activity-done', text: `Completed an activity${minutes(a['minutesSpent'])}`, visibility: 'internal' };
+    case 'linkArticle':
+      return { kind: 'article', text: `${a['sendToCustomer'] ? 'Sent' : 'Linked'} article ${str(a['articleNumber'])} ${quoted(a['title'])}`, visibility: a['sendToCustomer'] ? 'customer' : 'internal' };
+    case 'recordKnowledgeSearch':
+      return { kind: 'knowledge-search', text: `Searched the knowledge base for ${quoted(a['query'])}`, visibility: 'internal' };
+    case 'replyToCustomer':
+      return { kind: 'reply', text: `Replied to the customer: ${quoted(a['text'])}${minutes(a['minutesSpent'])}`, visibility: 'customer' };
+    case 'completeStep':
+      return { kind: 'step', text: `Step done: ${STEP_WORDS.get(str(a['stepId']) as never) ?? words(a['stepId'])}`, visibility: 'internal' };
+    case 'advanceStage':
+      return { kind: 'stage', text: `Advanced to ${STAGE_WORDS.get(view?.['stage'] as never) ?? 'the next stage'}`, visibility: 'internal' };
+    case 'resolveCase':
+      return { kind: 'resolved', text: `Resolved (${words(a['resolutionType'])}): ${quoted(a['resolutionText'])}`, visibility: 'customer' };
+    case 'cancelCase':
+      return { kind: 'cancelled', text: `Cancelled: ${quoted(a['reason'])}`, visibility: 'customer' };
+    case 'reopenCase':
+      return { kind: 'reopened', text: `Reopened: ${quoted(a['reason'])}`, visibility: 'customer' };
+    case 'addCustomerNote':
+      return { kind: 'customer-note', text: `Added information: ${quoted(a['text'])}`, visibility: 'customer' };
+    case 'answerSurvey':
+      return { kind: 'survey-answered', text: `Answered the survey: ${str(a['rating'])}/5${a['comment'] ? ` ${quoted(a['comment'])}` : ''}`, visibility: 'customer' };
+    default:
+      return { kind: 'action', text: words(update.name), visibility: 'internal' };
+  }
+}
+
