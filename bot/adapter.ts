@@ -17,8 +17,12 @@ import {
   type ConnectorFactory,
   type UserTokenClient,
 } from 'botframework-connector';
+import type { InvokeResponse } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Server } from 'restify';
+import { checkInboundActivity } from './http/inbound-activity';
+import { sendBotProblem, type BotProblem } from './http/problem';
+import { acceptsInboundServiceUrl } from './service-urls';
 
 export type BotMode = 'development' | 'production' | 'test';
 
@@ -85,13 +89,38 @@ export class BotAdapter extends CloudAdapter {
     };
     await this.processActivity(result, activity, logic);
   }
+
+  /**
+   * Runs a turn for an activity a Bot Framework channel POSTed to /api/messages (registerBotRoute):
+   * authenticates its Bot Framework token first. Any failure to authenticate (a forged token, or the
+   * Bot Framework's signing keys out of reach) is a ChannelAuthenticationError carrying the cause,
+   * for the log; the caller answers 401 without it.
+   */
+  async processChannelActivity(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    let result: AuthenticateRequestResult;
+    try {
+      result = await this.authentication.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      throw new ChannelAuthenticationError(error);
+    }
+    return this.processActivity(result, activity, logic);
+  }
+}
+
+/** The Bot Framework token of a /api/messages request was refused or could not be checked; `cause` says why (log it, never send it). */
+export class ChannelAuthenticationError extends Error {
+  override readonly name = 'ChannelAuthenticationError';
+  constructor(cause: unknown) {
+    super('the request\'s Bot Framework token was not accepted', { cause });
+  }
 }
 
 /**
  * Bot Framework authentication (ConfigurationBotFrameworkAuthentication) plus the app's own
  * connector: a connector client for the self-hosted service URL signs with the app's own
- * credentials, every other one with the Bot Framework's. Both the inbound path (authenticateRequest,
- * which builds its own connector factory) and proactive messages (createConnectorFactory) go through it.
+ * credentials, every other one with the Bot Framework's. Proactive messages and the Direct Line
+ * endpoint's turns (createConnectorFactory) may reach the self-hosted connector; a channel's activity
+ * on /api/messages (authenticateRequest, which builds its own connector factory) never may.
  */
 class SelfHostedConnectorAuthentication extends BotFrameworkAuthentication {
   constructor(
@@ -101,12 +130,20 @@ class SelfHostedConnectorAuthentication extends BotFrameworkAuthentication {
     super();
   }
 
-  private route(inner: ConnectorFactory | undefined): ConnectorFactory {
+  /**
+   * `trusted`: the self-hosted connector's URL gets its credentials (Direct Line turns, proactive
+   * messages). Otherwise (an activity a channel sent to /api/messages) a client for it is refused,
+   * whatever its serviceUrl said: its replies would land in whichever Direct Line conversation it named.
+   */
+  private route(inner: ConnectorFactory | undefined, trusted: boolean): ConnectorFactory {
     const { serviceUrl, credentials } = this.connector;
-    const own = serviceUrl.replace(/\/+$/, '');
+    const ownOrigin = new URL(serviceUrl).origin;
     return {
       create: (url: string, audience?: string): Promise<ConnectorClient> => {
-        if (url.replace(/\/+$/, '') === own) return Promise.resolve(new ConnectorClient(credentials, { baseUri: url }));
+        if (sameOrigin(url, ownOrigin)) {
+          if (!trusted) return Promise.reject(new Error('a channel\'s activity may not be answered through the self-hosted connector'));
+          return Promise.resolve(new ConnectorClient(credentials, { baseUri: url }));
+        }
         if (!inner) return Promise.reject(new Error(`no connector for ${url}`));
         return inner.create(url, audience);
       },
@@ -115,16 +152,17 @@ class SelfHostedConnectorAuthentication extends BotFrameworkAuthentication {
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await this.inner.authenticateRequest(activity, authHeader);
-    return { ...result, connectorFactory: this.route(result.connectorFactory) };
+    return { ...result, connectorFactory: this.route(result.connectorFactory, false) };
   }
 
   override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
     const result = await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
-    return { ...result, connectorFactory: this.route(result.connectorFactory) };
+    return { ...result, connectorFactory: this.route(result.connectorFactory, false) };
   }
 
+  /** Proactive messages and processTrustedActivity: stored references and the Direct Line endpoint's own turns. */
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.route(this.inner.createConnectorFactory(claimsIdentity));
+    return this.route(this.inner.createConnectorFactory(claimsIdentity), true);
   }
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
@@ -141,6 +179,14 @@ class SelfHostedConnectorAuthentication extends BotFrameworkAuthentication {
 
   override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
     return this.inner.authenticateChannelRequest(authHeader);
+  }
+}
+
+function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
   }
 }
 
@@ -182,9 +228,79 @@ export function createBotAdapter(options: BotAdapterOptions): BotAdapter {
   return adapter;
 }
 
-/** POST /api/messages: where Bot Framework channels (and the Emulator) deliver activities. */
-export function registerBotRoute(server: Server, adapter: CloudAdapter, bot: ActivityHandler): void {
-  server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
+export interface BotRouteOptions {
+  /** The service URLs the bot may answer (bot/service-urls.ts defaultServiceUrlAllowList). */
+  readonly allowedServiceUrls: readonly string[];
+  /** The app's public base URL: its origin (the self-hosted connector) is never a channel's serviceUrl. */
+  readonly ownBaseUrl: string;
+  readonly logger: Logger;
+}
+
+const MESSAGES_PATH = '/api/messages';
+
+/**
+ * POST /api/messages: where Bot Framework channels (and the Emulator) deliver activities. Before any
+ * turn runs, and in this order: the body must be an activity (400), its serviceUrl a channel on the
+ * allow list and not this app's own connector (403), its Bot Framework token valid when app
+ * credentials are set (401). Every refusal is problem+json; the reasons behind a 401 or a failed
+ * turn go to the log only.
+ */
+export function registerBotRoute(server: Server, adapter: BotAdapter, bot: ActivityHandler, options: BotRouteOptions): void {
+  const { allowedServiceUrls, ownBaseUrl, logger } = options;
+  server.post(MESSAGES_PATH, async (req, res) => {
+    const check = checkInboundActivity(req.body);
+    if (!check.ok) return sendBotProblem(res, check.problem, MESSAGES_PATH);
+    const activity = withDates(check.activity);
+    if (!acceptsInboundServiceUrl(activity.serviceUrl, allowedServiceUrls, ownBaseUrl)) {
+      logger.warn({ serviceUrl: activity.serviceUrl, channelId: activity.channelId }, 'refused an activity whose serviceUrl is not on the allow list');
+      return sendBotProblem(res, SERVICE_URL_REFUSED, MESSAGES_PATH);
+    }
+    const authHeader = req.header('authorization') ?? '';
+    try {
+      const response = await adapter.processChannelActivity(activity, authHeader, (context) => bot.run(context));
+      res.status(response?.status ?? 200);
+      if (response?.body !== undefined) res.send(response.body);
+      res.end();
+    } catch (error) {
+      if (error instanceof ChannelAuthenticationError) {
+        logger.warn({ err: error.cause, channelId: activity.channelId }, 'refused /api/messages: the Bot Framework token was not accepted');
+        return sendBotProblem(res, TOKEN_REFUSED, MESSAGES_PATH);
+      }
+      logger.error({ err: error, channelId: activity.channelId, conversationId: activity.conversation.id }, 'a /api/messages turn failed');
+      return sendBotProblem(res, TURN_FAILED, MESSAGES_PATH);
+    }
   });
+}
+
+const SERVICE_URL_REFUSED: BotProblem = {
+  status: 403,
+  slug: 'forbidden',
+  title: 'Service URL not allowed',
+  detail: 'the activity\'s serviceUrl is not a channel this bot answers (see BOT_ALLOWED_SERVICE_URLS); nothing was processed or sent',
+  errors: [{ pointer: '/body/serviceUrl', detail: 'is not on the allow list' }],
+};
+const TOKEN_REFUSED: BotProblem = {
+  status: 401,
+  slug: 'unauthorized',
+  title: 'Bot Framework token required',
+  detail: 'send "Authorization: Bearer <token>" with a valid Bot Framework token for this bot; nothing was processed',
+};
+const TURN_FAILED: BotProblem = {
+  status: 500,
+  slug: 'internal',
+  title: 'Internal error',
+  detail: 'the bot could not process the activity; it has been logged',
+};
+
+/** What CloudAdapter.process did to a parsed body: ISO timestamps become Dates, the strings kept as raw*. */
+function withDates(activity: Activity): Activity {
+  const fixed = activity as Activity & Record<string, unknown>;
+  for (const field of ['timestamp', 'expiration', 'localTimestamp'] as const) {
+    const value: unknown = fixed[field];
+    if (typeof value === 'string') {
+      fixed[`raw${field[0]!.toUpperCase()}${field.slice(1)}`] = value;
+      (fixed as Record<string, unknown>)[field] = new Date(value);
+    }
+  }
+  return fixed;
 }
