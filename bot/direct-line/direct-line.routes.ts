@@ -164,9 +164,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * - `POST <serviceUrl path>/v3/conversations/:id/activities[/:replyToId]`: the bot's activities.
  *
  * Every Direct Line call needs `Authorization: Bearer <token>` of its conversation (401 without a
- * valid token, 403 for an expired one or another conversation's); connector calls need the token
- * only the adapter's credentials make (directLineConnectorCredentials). The server must parse JSON
- * bodies (createApiServer's bodyParser does).
+ * valid token, 403 for an expired one or another conversation's, 403 when the signed-in user's
+ * account is disabled); connector calls need the token only the adapter's credentials make
+ * (directLineConnectorCredentials), for that conversation. Refusals are problem+json with Direct
+ * Line's `error` member. The server must parse JSON bodies (createApiServer's bodyParser does).
  */
 export function registerDirectLine(server: Server, deps: DirectLineDependencies): DirectLineHandle {
   const { tokens, transcripts, logger } = deps;
