@@ -1,8 +1,8 @@
 import {
   type Activity,
-  type ActivityHandler,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
 // botbuilder's own dependency (pinned by botbuilder 4.23.3 to the same version): the adapter's
@@ -17,12 +17,7 @@ import {
   type ConnectorFactory,
   type UserTokenClient,
 } from 'botframework-connector';
-import type { InvokeResponse } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Server } from 'restify';
-import { checkInboundActivity } from './http/inbound-activity';
-import { sendBotProblem, type BotProblem } from './http/problem';
-import { acceptsInboundServiceUrl } from './service-urls';
 
 export type BotMode = 'development' | 'production' | 'test';
 
@@ -91,7 +86,7 @@ export class BotAdapter extends CloudAdapter {
   }
 
   /**
-   * Runs a turn for an activity a Bot Framework channel POSTed to /api/messages (registerBotRoute):
+   * Runs a turn for an activity a Bot Framework channel POSTed to /api/messages (bot/http/messages.route.ts):
    * authenticates its Bot Framework token first. Any failure to authenticate (a forged token, or the
    * Bot Framework's signing keys out of reach) is a ChannelAuthenticationError carrying the cause,
    * for the log; the caller answers 401 without it.
@@ -132,16 +127,18 @@ class SelfHostedConnectorAuthentication extends BotFrameworkAuthentication {
 
   /**
    * `trusted`: the self-hosted connector's URL gets its credentials (Direct Line turns, proactive
-   * messages). Otherwise (an activity a channel sent to /api/messages) a client for it is refused,
-   * whatever its serviceUrl said: its replies would land in whichever Direct Line conversation it named.
+   * messages). Otherwise (an activity a channel sent to /api/messages) a client for this app's own
+   * origin is refused, whatever its serviceUrl said: its replies would land in whichever Direct Line
+   * conversation it named. Other paths of the app's origin are never a connector.
    */
   private route(inner: ConnectorFactory | undefined, trusted: boolean): ConnectorFactory {
     const { serviceUrl, credentials } = this.connector;
+    const own = serviceUrl.replace(/\/+$/, '');
     const ownOrigin = new URL(serviceUrl).origin;
     return {
       create: (url: string, audience?: string): Promise<ConnectorClient> => {
         if (sameOrigin(url, ownOrigin)) {
-          if (!trusted) return Promise.reject(new Error('a channel\'s activity may not be answered through the self-hosted connector'));
+          if (!trusted || url.replace(/\/+$/, '') !== own) return Promise.reject(new Error(`no connector of a channel at ${url}: only the Direct Line endpoint's own turns reach this app's connector`));
           return Promise.resolve(new ConnectorClient(credentials, { baseUri: url }));
         }
         if (!inner) return Promise.reject(new Error(`no connector for ${url}`));
@@ -226,81 +223,4 @@ export function createBotAdapter(options: BotAdapterOptions): BotAdapter {
     }
   };
   return adapter;
-}
-
-export interface BotRouteOptions {
-  /** The service URLs the bot may answer (bot/service-urls.ts defaultServiceUrlAllowList). */
-  readonly allowedServiceUrls: readonly string[];
-  /** The app's public base URL: its origin (the self-hosted connector) is never a channel's serviceUrl. */
-  readonly ownBaseUrl: string;
-  readonly logger: Logger;
-}
-
-const MESSAGES_PATH = '/api/messages';
-
-/**
- * POST /api/messages: where Bot Framework channels (and the Emulator) deliver activities. Before any
- * turn runs, and in this order: the body must be an activity (400), its serviceUrl a channel on the
- * allow list and not this app's own connector (403), its Bot Framework token valid when app
- * credentials are set (401). Every refusal is problem+json; the reasons behind a 401 or a failed
- * turn go to the log only.
- */
-export function registerBotRoute(server: Server, adapter: BotAdapter, bot: ActivityHandler, options: BotRouteOptions): void {
-  const { allowedServiceUrls, ownBaseUrl, logger } = options;
-  server.post(MESSAGES_PATH, async (req, res) => {
-    const check = checkInboundActivity(req.body);
-    if (!check.ok) return sendBotProblem(res, check.problem, MESSAGES_PATH);
-    const activity = withDates(check.activity);
-    if (!acceptsInboundServiceUrl(activity.serviceUrl, allowedServiceUrls, ownBaseUrl)) {
-      logger.warn({ serviceUrl: activity.serviceUrl, channelId: activity.channelId }, 'refused an activity whose serviceUrl is not on the allow list');
-      return sendBotProblem(res, SERVICE_URL_REFUSED, MESSAGES_PATH);
-    }
-    const authHeader = req.header('authorization') ?? '';
-    try {
-      const response = await adapter.processChannelActivity(activity, authHeader, (context) => bot.run(context));
-      res.status(response?.status ?? 200);
-      if (response?.body !== undefined) res.send(response.body);
-      res.end();
-    } catch (error) {
-      if (error instanceof ChannelAuthenticationError) {
-        logger.warn({ err: error.cause, channelId: activity.channelId }, 'refused /api/messages: the Bot Framework token was not accepted');
-        return sendBotProblem(res, TOKEN_REFUSED, MESSAGES_PATH);
-      }
-      logger.error({ err: error, channelId: activity.channelId, conversationId: activity.conversation.id }, 'a /api/messages turn failed');
-      return sendBotProblem(res, TURN_FAILED, MESSAGES_PATH);
-    }
-  });
-}
-
-const SERVICE_URL_REFUSED: BotProblem = {
-  status: 403,
-  slug: 'forbidden',
-  title: 'Service URL not allowed',
-  detail: 'the activity\'s serviceUrl is not a channel this bot answers (see BOT_ALLOWED_SERVICE_URLS); nothing was processed or sent',
-  errors: [{ pointer: '/body/serviceUrl', detail: 'is not on the allow list' }],
-};
-const TOKEN_REFUSED: BotProblem = {
-  status: 401,
-  slug: 'unauthorized',
-  title: 'Bot Framework token required',
-  detail: 'send "Authorization: Bearer <token>" with a valid Bot Framework token for this bot; nothing was processed',
-};
-const TURN_FAILED: BotProblem = {
-  status: 500,
-  slug: 'internal',
-  title: 'Internal error',
-  detail: 'the bot could not process the activity; it has been logged',
-};
-
-/** What CloudAdapter.process did to a parsed body: ISO timestamps become Dates, the strings kept as raw*. */
-function withDates(activity: Activity): Activity {
-  const fixed = activity as Activity & Record<string, unknown>;
-  for (const field of ['timestamp', 'expiration', 'localTimestamp'] as const) {
-    const value: unknown = fixed[field];
-    if (typeof value === 'string') {
-      fixed[`raw${field[0]!.toUpperCase()}${field.slice(1)}`] = value;
-      (fixed as Record<string, unknown>)[field] = new Date(value);
-    }
-  }
-  return fixed;
 }

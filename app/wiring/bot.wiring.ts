@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { RouteRegistrar } from '../../api/server';
 import type { AuthenticatedRequest } from '../../api/auth-context';
-import { createBotAdapter, registerBotRoute } from '../../bot/adapter';
+import { createBotAdapter } from '../../bot/adapter';
+import { registerBotRoute } from '../../bot/http/messages.route';
 import type { BotServices } from '../../bot/bot-services';
 import { BotStateStorage } from '../../bot/bot-state-storage';
 import { createCaseflowBot } from '../../bot/caseflow-bot';
