@@ -71,7 +71,8 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
     },
   });
   const outbox = createNotificationOutbox(db);
-  const proactive = startBotDeliveryLoop(createBotDelivery({ outbox, adapter, appId: config.bot.appId ?? '', references, logger }), logger);
+  const accounts = createUserAccountStatus(db);
+  const proactive = startBotDeliveryLoop(createBotDelivery({ outbox, adapter, appId: config.bot.appId ?? '', references, accounts, logger }), logger);
   let directLine: DirectLineHandle | undefined;
   return {
     routes: [
@@ -80,7 +81,7 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
         directLine = registerDirectLine(server, {
           tokens,
           transcripts: createDirectLineTranscripts(db),
-          accounts: createUserAccountStatus(db),
+          accounts,
           serviceUrl,
           logger,
           bot: { id: config.bot.appId ?? 'caseflow', name: 'caseflow' },

@@ -198,6 +198,21 @@ describe('the bot channel in test mode, with the channel\'s Connector service on
       expect(pushed.slice(pushedBefore)).toEqual([]);
     });
 
+    it('sends a disabled user no chat notification, and gives it up at once with the reason', async () => {
+      const conversation = await startConversation(app, await app.login('otto'));
+      await disable(app, 'otto');
+      const before = (await transcript(app, conversation)).length;
+      const otto = (await app.database.db('users').where({ username: 'otto' }).first<{ id: string }>('id')).id;
+      await app.database.db('notifications').insert({ idempotency_key: 'disabled-otto', kind: 'sla_warning', channel: 'bot', recipient_user_id: otto, payload: JSON.stringify({ caseNumber: 'CAS-01234', message: 'due soon' }) });
+      const row = await eventually(
+        () => app.database.db('notifications').where({ idempotency_key: 'disabled-otto' }).first<{ delivered_at: Date | null; last_error: string | null; attempts: number }>('delivered_at', 'last_error', 'attempts'),
+        (r) => r?.last_error !== null,
+      );
+      expect(row).toMatchObject({ delivered_at: null, last_error: 'the recipient\'s account is disabled: nothing is sent to it in chat' });
+      expect(row?.attempts).toBeGreaterThanOrEqual(5);
+      expect((await transcript(app, conversation)).length).toBe(before);
+    });
+
     it('answers a linked chat user whose account was disabled with a friendly reply, and runs nothing', async () => {
       const conversationId = `conv-sam-${Math.random().toString(36).slice(2, 8)}`;
       const say = async (text: string) => {
