@@ -1,8 +1,8 @@
 import {
   type Activity,
-  type ActivityHandler,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
 // botbuilder's own dependency (pinned by botbuilder 4.23.3 to the same version): the adapter's
@@ -18,7 +18,6 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Logger } from 'pino';
-import type { Server } from 'restify';
 
 export type BotMode = 'development' | 'production' | 'test';
 
@@ -85,13 +84,38 @@ export class BotAdapter extends CloudAdapter {
     };
     await this.processActivity(result, activity, logic);
   }
+
+  /**
+   * Runs a turn for an activity a Bot Framework channel POSTed to /api/messages (bot/http/messages.route.ts):
+   * authenticates its Bot Framework token first. Any failure to authenticate (a forged token, or the
+   * Bot Framework's signing keys out of reach) is a ChannelAuthenticationError carrying the cause,
+   * for the log; the caller answers 401 without it.
+   */
+  async processChannelActivity(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    let result: AuthenticateRequestResult;
+    try {
+      result = await this.authentication.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      throw new ChannelAuthenticationError(error);
+    }
+    return this.processActivity(result, activity, logic);
+  }
+}
+
+/** The Bot Framework token of a /api/messages request was refused or could not be checked; `cause` says why (log it, never send it). */
+export class ChannelAuthenticationError extends Error {
+  override readonly name = 'ChannelAuthenticationError';
+  constructor(cause: unknown) {
+    super('the request\'s Bot Framework token was not accepted', { cause });
+  }
 }
 
 /**
  * Bot Framework authentication (ConfigurationBotFrameworkAuthentication) plus the app's own
  * connector: a connector client for the self-hosted service URL signs with the app's own
- * credentials, every other one with the Bot Framework's. Both the inbound path (authenticateRequest,
- * which builds its own connector factory) and proactive messages (createConnectorFactory) go through it.
+ * credentials, every other one with the Bot Framework's. Proactive messages and the Direct Line
+ * endpoint's turns (createConnectorFactory) may reach the self-hosted connector; a channel's activity
+ * on /api/messages (authenticateRequest, which builds its own connector factory) never may.
  */
 class SelfHostedConnectorAuthentication extends BotFrameworkAuthentication {
   constructor(
@@ -101,12 +125,22 @@ class SelfHostedConnectorAuthentication extends BotFrameworkAuthentication {
     super();
   }
 
-  private route(inner: ConnectorFactory | undefined): ConnectorFactory {
+  /**
+   * `trusted`: the self-hosted connector's URL gets its credentials (Direct Line turns, proactive
+   * messages). Otherwise (an activity a channel sent to /api/messages) a client for this app's own
+   * origin is refused, whatever its serviceUrl said: its replies would land in whichever Direct Line
+   * conversation it named. Other paths of the app's origin are never a connector.
+   */
+  private route(inner: ConnectorFactory | undefined, trusted: boolean): ConnectorFactory {
     const { serviceUrl, credentials } = this.connector;
     const own = serviceUrl.replace(/\/+$/, '');
+    const ownOrigin = new URL(serviceUrl).origin;
     return {
       create: (url: string, audience?: string): Promise<ConnectorClient> => {
-        if (url.replace(/\/+$/, '') === own) return Promise.resolve(new ConnectorClient(credentials, { baseUri: url }));
+        if (sameOrigin(url, ownOrigin)) {
+          if (!trusted || url.replace(/\/+$/, '') !== own) return Promise.reject(new Error(`no connector of a channel at ${url}: only the Direct Line endpoint's own turns reach this app's connector`));
+          return Promise.resolve(new ConnectorClient(credentials, { baseUri: url }));
+        }
         if (!inner) return Promise.reject(new Error(`no connector for ${url}`));
         return inner.create(url, audience);
       },
@@ -115,16 +149,17 @@ class SelfHostedConnectorAuthentication extends BotFrameworkAuthentication {
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await this.inner.authenticateRequest(activity, authHeader);
-    return { ...result, connectorFactory: this.route(result.connectorFactory) };
+    return { ...result, connectorFactory: this.route(result.connectorFactory, false) };
   }
 
   override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
     const result = await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
-    return { ...result, connectorFactory: this.route(result.connectorFactory) };
+    return { ...result, connectorFactory: this.route(result.connectorFactory, false) };
   }
 
+  /** Proactive messages and processTrustedActivity: stored references and the Direct Line endpoint's own turns. */
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.route(this.inner.createConnectorFactory(claimsIdentity));
+    return this.route(this.inner.createConnectorFactory(claimsIdentity), true);
   }
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
@@ -141,6 +176,14 @@ class SelfHostedConnectorAuthentication extends BotFrameworkAuthentication {
 
   override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
     return this.inner.authenticateChannelRequest(authHeader);
+  }
+}
+
+function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
   }
 }
 
@@ -180,11 +223,4 @@ export function createBotAdapter(options: BotAdapterOptions): BotAdapter {
     }
   };
   return adapter;
-}
-
-/** POST /api/messages: where Bot Framework channels (and the Emulator) deliver activities. */
-export function registerBotRoute(server: Server, adapter: CloudAdapter, bot: ActivityHandler): void {
-  server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
-  });
 }

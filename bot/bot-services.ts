@@ -3,7 +3,7 @@ import type { DirectoryRepository } from '../db/repositories/directory.repositor
 import type { KnowledgeRepository } from '../db/repositories/knowledge.repository';
 import type { QueueRepository } from '../db/repositories/queue.repository';
 import type { SlaPolicyRepository } from '../db/repositories/sla-policy.repository';
-import type { UserRepository } from '../db/repositories/user.repository';
+import type { UserAccountStatusRepository, UserRepository } from '../db/repositories/user.repository';
 import type { CaseWorkService } from '../services/case-work.service';
 import type { CaseService } from '../services/case.service';
 import type { KnowledgeService } from '../services/knowledge.service';
@@ -21,6 +21,8 @@ export interface BotServices {
   readonly caseRecords: Pick<CaseRepository, 'list'>;
   /** Who is chatting (identity), case owners, assignees, new contacts. */
   readonly users: Pick<UserRepository, 'findActor' | 'findActorByUsername' | 'findDisplayName' | 'findStaffByName' | 'isAddressKnown' | 'createContactUser'>;
+  /** Whether the chatting user's account is disabled (checked on every turn). */
+  readonly accounts: Pick<UserAccountStatusRepository, 'findAccountStatus'>;
   /** Queue names and counts, the cases waiting in them, the SLA at-risk list. */
   readonly queues: Pick<QueueRepository, 'list' | 'findById' | 'listByIds' | 'findByName' | 'counts' | 'waitingCaseNumbers' | 'slaAtRiskCases'>;
   readonly products: Pick<DirectoryRepository, 'listProducts' | 'findProductId' | 'productCodes'>;

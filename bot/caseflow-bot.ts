@@ -1,4 +1,4 @@
-import { ActivityHandler, ConversationState, UserState, type Activity, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, ConversationState, UserState, type Activity, type Storage, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
 import type { Actor } from '../domain/actor';
@@ -9,7 +9,7 @@ import { parseSubmission } from './card-submissions';
 import { COMMANDS, identityCommands, type ConversationData } from './commands';
 import { OPEN_CASE_DIALOG, OpenCaseDialog, type OpenCaseOptions } from './dialogs/open-case.dialog';
 import { HELP_PREFIX, REFUSALS } from './help-texts';
-import { createIdentity, type IdentitySource, type IdentityState } from './identity';
+import { createIdentity, type ChatIdentity, type IdentitySource, type IdentityState } from './identity';
 import { matchIntent, MAX_TEXT_CHARS, type IntentMatch } from './intents';
 import { help, reply } from './replies';
 
@@ -23,6 +23,8 @@ export interface CaseflowBotOptions {
   /** A chat user was linked (link code, demo link, new contact): bind the conversation to them for proactive messages. */
   readonly onUserLinked?: (context: TurnContext, userId: string) => Promise<void>;
 }
+
+const IDENTITY_KEY = Symbol('caseflow chat identity');
 
 /** A message turn as the router sees it: who is chatting, their state, the conversation's memory and dialogs. */
 interface MessageTurn {
@@ -54,7 +56,7 @@ export function createCaseflowBot(options: CaseflowBotOptions): ActivityHandler 
   const dialogStateProperty = conversationState.createProperty<DialogState>('dialogState');
   const conversationProperty = conversationState.createProperty<ConversationData>('caseflow');
   const identityProperty = userState.createProperty<IdentityState>('identity');
-  const identity = createIdentity({ users: services.users, storage, mode, ...(options.signedInUserId ? { signedInUserId: options.signedInUserId } : {}) });
+  const identity = createIdentity({ users: services.users, accounts: services.accounts, storage, mode, ...(options.signedInUserId ? { signedInUserId: options.signedInUserId } : {}) });
   const signedIn = options.signedInUserId ?? signedInUserIdOf;
   const linked = options.onUserLinked ? { onUserLinked: options.onUserLinked } : {};
   const dialogs = new DialogSet(dialogStateProperty);
@@ -114,13 +116,31 @@ export function createCaseflowBot(options: CaseflowBotOptions): ActivityHandler 
     }
   }
 
+  /** Who is chatting, looked up once per turn (the gate below and the handlers share it). */
+  async function whoIsChatting(context: TurnContext): Promise<ChatIdentity & { readonly state: IdentityState }> {
+    const known = context.turnState.get<(ChatIdentity & { readonly state: IdentityState }) | undefined>(IDENTITY_KEY);
+    if (known) return known;
+    const state = await identityProperty.get(context, {});
+    const found = { ...(await identity.identify(context, state)), state };
+    context.turnState.set(IDENTITY_KEY, found);
+    return found;
+  }
+
   const bot = new ActivityHandler();
+
+  // A disabled account is refused on every turn, before any handler runs: a message gets the
+  // reason, nothing else is answered, nothing runs and no state is saved.
+  bot.onTurn(async (context, next) => {
+    const { source } = await whoIsChatting(context);
+    if (source !== 'disabled') return next();
+    logger.info({ channelId: context.activity.channelId, conversationId: context.activity.conversation?.id }, 'refused a turn of a disabled account');
+    if (context.activity.type === String(ActivityTypes.Message)) await reply(context, REFUSALS.accountDisabled);
+  });
 
   bot.onMembersAdded(async (context, next) => {
     for (const member of context.activity.membersAdded ?? []) {
       if (member.id === context.activity.recipient.id) continue;
-      const state = await identityProperty.get(context, {});
-      const { actor } = await identity.identify(context, state);
+      const { actor } = await whoIsChatting(context);
       await help(context, actor, HELP_PREFIX.welcome(actor));
     }
     await next();
@@ -129,8 +149,7 @@ export function createCaseflowBot(options: CaseflowBotOptions): ActivityHandler 
   bot.onMessage(async (context, next) => {
     const activity: Activity = context.activity;
     const conversation = await conversationProperty.get(context, {});
-    const state = await identityProperty.get(context, {});
-    const { actor, source } = await identity.identify(context, state);
+    const { actor, source, state } = await whoIsChatting(context);
     const text = typeof activity.text === 'string' ? activity.text.trim() : '';
     const turn: MessageTurn = { context, dc: await dialogs.createContext(context), conversation, state, actor, source };
     if (activity.value !== undefined && activity.value !== null && text === '') await onSubmission(turn);

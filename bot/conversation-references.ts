@@ -1,56 +1,11 @@
 import { type ConversationReference, type Middleware, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ConversationReferenceRepository, StoredConversationReference } from '../db/repositories/conversation-reference.repository';
-import { signedInUserIdOf, type BotMode } from './adapter';
+import { signedInUserIdOf } from './adapter';
+import { isAllowedServiceUrl } from './service-urls';
 
-/**
- * Where the bot may send messages: a service URL is used only when its origin is on the allow list.
- * An entry is an origin (`https://directline.example.com`, `http://127.0.0.1:3000`), optionally
- * with a wildcard for one or more leading host labels (`https://*.botframework.com`) or for the port
- * (`http://localhost:*`, for the Bot Framework Emulator, which listens on a random port). Paths, user
- * info, other schemes and non-default ports (unless the entry names them) never match.
- */
-export function isAllowedServiceUrl(url: string | undefined | null, allowList: readonly string[]): boolean {
-  if (!url) return false;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
-  if (parsed.username !== '' || parsed.password !== '') return false;
-  return allowList.some((entry) => matchesEntry(parsed, entry));
-}
-
-const ENTRY = /^(https?):\/\/(\*\.)?([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}|\*))?\/?$/i;
-
-function matchesEntry(url: URL, entry: string): boolean {
-  const match = ENTRY.exec(entry.trim());
-  if (!match) return false;
-  const [, scheme, wildcard, host, port] = match as unknown as [string, string, string | undefined, string, string | undefined];
-  if (url.protocol !== `${scheme.toLowerCase()}:`) return false;
-  if (port !== '*') {
-    // URL leaves the default port of the scheme empty; compare through URL so both sides agree.
-    const expected = new URL(`${scheme}://example.invalid${port ? `:${port}` : ''}`).port;
-    if (url.port !== expected) return false;
-  }
-  const hostname = url.hostname.toLowerCase();
-  const allowed = host.toLowerCase();
-  if (!wildcard) return hostname === allowed;
-  return hostname.endsWith(`.${allowed}`) && hostname.length > allowed.length + 1;
-}
-
-/**
- * The allow list for a mode: this app's own origin (the self-hosted Direct Line's connector) and, in
- * production, the Bot Framework's channels; in development and test also loopback on any port, for
- * the Bot Framework Emulator. Add Teams' `https://smba.trafficmanager.net` when the bot is in Teams.
- */
-export function defaultServiceUrlAllowList(mode: BotMode, ownBaseUrl: string): string[] {
-  const own = new URL(ownBaseUrl).origin;
-  if (mode === 'production') return [own, 'https://*.botframework.com'];
-  return [own, 'https://*.botframework.com', 'http://localhost:*', 'http://127.0.0.1:*'];
-}
+// The allow list lives in service-urls.ts; re-exported for the callers that knew it here.
+export { defaultServiceUrlAllowList, isAllowedServiceUrl } from './service-urls';
 
 /**
  * Conversation references for proactive messages (SLA warnings to agents, surveys to customers),

@@ -80,6 +80,7 @@ export const REFUSALS = {
   attachment: 'I can\'t read attachments yet. Please describe it in words, or email it to support quoting your case number.',
   tooLong: (length: number, max: number) => `That message is too long for me (${length} characters; at most ${max}). Please shorten it. Nothing was changed.`,
   staffOpensCase: 'Cases are opened by customers (or through the API for staff). Type "help" to see what you can do.',
+  accountDisabled: 'Sorry, your caseflow account is disabled, so I can\'t do anything for you in this chat. Please contact your caseflow administrator.',
 } as const;
 
 /** Interruptions while a case is being opened (bot/dialogs/open-case.dialog.ts). */

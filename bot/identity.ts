@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Storage, TurnContext } from 'botbuilder';
-import type { UserRepository } from '../db/repositories/user.repository';
+import type { UserAccountStatusRepository, UserRepository } from '../db/repositories/user.repository';
 import type { Actor } from '../domain/actor';
 import { signedInUserIdOf, type BotMode } from './adapter';
 
@@ -16,6 +16,10 @@ import { signedInUserIdOf, type BotMode } from './adapter';
  *      Bot Framework Emulator can act as any seeded user. Production refuses it.
  * 3. Nobody: the chat user may still open a case as a new contact (name and email asked).
  *
+ * A disabled account (users.disabled) is `source: 'disabled'` on its next turn, whichever way it was
+ * reached (signed in or linked), and cannot be linked to: the bot answers that the account is disabled
+ * and runs nothing (caseflow-bot.ts).
+ *
  * Out of scope: confirming an email address (no code is mailed). Because of that, an email
  * address that already belongs to a contact or user is refused for a new contact instead of being
  * linked to it: typing someone's address must never show you their cases.
@@ -28,6 +32,8 @@ export interface IdentityState {
 
 export interface IdentityDependencies {
   readonly users: Pick<UserRepository, 'findActor' | 'findActorByUsername' | 'isAddressKnown' | 'createContactUser'>;
+  /** Whether an account is disabled, asked on every turn of a signed-in or linked user. */
+  readonly accounts: Pick<UserAccountStatusRepository, 'findAccountStatus'>;
   readonly storage: Storage;
   readonly mode: BotMode;
   /** Defaults to `signedInUserIdOf` (the adapter's claim). */
@@ -35,7 +41,8 @@ export interface IdentityDependencies {
   readonly now?: () => number;
 }
 
-export type IdentitySource = 'signed-in' | 'linked' | 'none';
+/** `disabled`: the signed-in or linked user's account is disabled; `actor` is then undefined. */
+export type IdentitySource = 'signed-in' | 'linked' | 'none' | 'disabled';
 
 export interface ChatIdentity {
   readonly actor: Actor | undefined;
@@ -57,18 +64,24 @@ interface LinkCodeItem {
 
 const codeKey = (code: string) => `caseflow/link-code/${code}`;
 
+export const ACCOUNT_DISABLED_REASON = 'That account is disabled, so this chat cannot be linked to it. Please contact your caseflow administrator.';
+
 export function createIdentity(deps: IdentityDependencies) {
   const signedIn = deps.signedInUserId ?? signedInUserIdOf;
   const now = deps.now ?? Date.now;
+  const isDisabled = async (userId: string): Promise<boolean> => (await deps.accounts.findAccountStatus(userId))?.disabled === true;
 
   return {
     async identify(context: TurnContext, state: IdentityState): Promise<ChatIdentity> {
       const userId = signedIn(context);
       if (userId) {
+        if (await isDisabled(userId)) return { actor: undefined, source: 'disabled' };
         const actor = await deps.users.findActor(userId);
         if (actor) return { actor, source: 'signed-in' };
       }
       if (state.linkedUserId) {
+        // The link is kept: should the account be enabled again, the chat is linked again.
+        if (await isDisabled(state.linkedUserId)) return { actor: undefined, source: 'disabled' };
         const actor = await deps.users.findActor(state.linkedUserId);
         if (actor) return { actor, source: 'linked' };
         delete state.linkedUserId;
@@ -94,6 +107,7 @@ export function createIdentity(deps: IdentityDependencies) {
         if (item) await deps.storage.delete([key]); // one use, whatever the outcome
         if (item && typeof item.userId === 'string' && typeof item.expiresAt === 'number' && item.expiresAt > now()) {
           const actor = await deps.users.findActor(item.userId);
+          if (actor && (await isDisabled(actor.userId))) return { ok: false, reason: ACCOUNT_DISABLED_REASON };
           if (actor) {
             state.linkedUserId = actor.userId;
             return { ok: true, actor, how: 'code' };
@@ -103,6 +117,7 @@ export function createIdentity(deps: IdentityDependencies) {
       }
       if (deps.mode !== 'production' && /^[\w.@+-]{1,100}$/.test(input)) {
         const actor = await deps.users.findActorByUsername(input);
+        if (actor && (await isDisabled(actor.userId))) return { ok: false, reason: ACCOUNT_DISABLED_REASON };
         if (actor) {
           state.linkedUserId = actor.userId;
           return { ok: true, actor, how: 'username' };

@@ -1,6 +1,7 @@
 import type { Activity, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import { payloadOf, type ClaimedNotification, type NotificationOutbox } from '../db/repositories/notification-outbox.repository';
+import type { UserAccountStatusRepository } from '../db/repositories/user.repository';
 import { startOutboxLoop } from '../services/outbox-loop';
 import { surveyCard } from './cards/survey-card';
 import type { ConversationReferences } from './conversation-references';
@@ -41,6 +42,8 @@ export interface BotDeliveryOptions {
   /** The bot's app id ('' without credentials). */
   readonly appId: string;
   readonly references: Pick<ConversationReferences, 'listByUserId'>;
+  /** A disabled recipient gets nothing in chat (the notification is given up at once, with the reason). */
+  readonly accounts: Pick<UserAccountStatusRepository, 'findAccountStatus'>;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** A user who has never chatted gets nothing in chat: give up after this many tries (email still reaches them). */
   readonly maxAttempts?: number;
@@ -51,12 +54,16 @@ export interface BotDeliveryOptions {
  * recipient has with the bot (stored references, allow-listed service URLs only), through the
  * adapter's continueConversation. Runs in processes that host the bot (server, all-in-one).
  */
+/** A notification that no retry will deliver. */
+class Undeliverable extends Error {}
+
 export function createBotDelivery(options: BotDeliveryOptions) {
   const { outbox } = options;
   const maxAttempts = options.maxAttempts ?? 5;
 
   async function deliver(row: ClaimedNotification): Promise<void> {
     if (!row.recipient_user_id) throw new Error('a chat notification without a user');
+    if ((await options.accounts.findAccountStatus(row.recipient_user_id))?.disabled) throw new Undeliverable('the recipient\'s account is disabled: nothing is sent to it in chat');
     const references = await options.references.listByUserId(row.recipient_user_id);
     if (references.length === 0) throw new Error('the user has no conversation with the bot yet');
     const payload = payloadOf(row);
@@ -80,7 +87,7 @@ export function createBotDelivery(options: BotDeliveryOptions) {
           delivered++;
         } catch (error) {
           failed++;
-          const gaveUp = await outbox.failed(row, error, maxAttempts);
+          const gaveUp = await outbox.failed(row, error, maxAttempts, error instanceof Undeliverable);
           options.logger[gaveUp ? 'warn' : 'info']({ notificationId: row.id, err: (error as Error).message }, gaveUp ? 'chat notification given up' : 'chat notification will be retried');
         }
       }

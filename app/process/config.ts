@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isServiceUrlEntry } from '../../bot/service-urls';
 import type { SignInLimits } from '../../domain/sign-in-throttle';
 import { developmentSecrets } from './secrets';
 
@@ -49,6 +50,15 @@ const schema = z.object({
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /** Comma-separated; unset: the mode's defaults (bot/service-urls.ts). */
+  BOT_ALLOWED_SERVICE_URLS: z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .superRefine((entries, ctx) => {
+      const bad = entries.filter((entry) => !isServiceUrlEntry(entry));
+      if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `must be comma-separated origins such as https://*.botframework.com or http://localhost:* (not ${bad.join(', ')})` });
+    })
+    .optional(),
   RUN_MIGRATIONS: bool.default(true),
   /** Unset: demo data in development and test, never in production. */
   SEED_DEMO_DATA: bool.optional(),
@@ -107,6 +117,8 @@ export interface AppConfig {
     readonly appPassword: string | undefined;
     readonly tenantId: string | undefined;
     readonly appType: Environment['MICROSOFT_APP_TYPE'];
+    /** Where the bot may send replies besides this app's own connector; undefined: the mode's defaults (bot/service-urls.ts). */
+    readonly allowedServiceUrls: readonly string[] | undefined;
   };
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly runMigrations: boolean;
@@ -198,6 +210,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       appPassword: env.MICROSOFT_APP_PASSWORD,
       tenantId: env.MICROSOFT_APP_TENANT_ID,
       appType: env.MICROSOFT_APP_TYPE,
+      allowedServiceUrls: env.BOT_ALLOWED_SERVICE_URLS,
     },
     logLevel: env.LOG_LEVEL,
     runMigrations: env.RUN_MIGRATIONS,

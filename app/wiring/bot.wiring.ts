@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { RouteRegistrar } from '../../api/server';
 import type { AuthenticatedRequest } from '../../api/auth-context';
-import { createBotAdapter, registerBotRoute } from '../../bot/adapter';
+import { createBotAdapter } from '../../bot/adapter';
+import { registerBotRoute } from '../../bot/http/messages.route';
 import type { BotServices } from '../../bot/bot-services';
 import { BotStateStorage } from '../../bot/bot-state-storage';
 import { createCaseflowBot } from '../../bot/caseflow-bot';
@@ -18,6 +19,7 @@ import { createKnowledgeRepository } from '../../db/repositories/knowledge.repos
 import { createNotificationOutbox } from '../../db/repositories/notification-outbox.repository';
 import { createQueueRepository } from '../../db/repositories/queue.repository';
 import { createSlaPolicyRepository } from '../../db/repositories/sla-policy.repository';
+import { createUserAccountStatus } from '../../db/repositories/user.repository';
 import type { AppServices } from './services.wiring';
 import type { AppConfig } from '../process/config';
 import { StartupError } from '../process/lifecycle';
@@ -53,9 +55,9 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
     // Missing bot credentials in production: one line naming the variable.
     throw new StartupError(`Invalid configuration: ${(error as Error).message}`);
   }
-  const references = createConversationReferences(createConversationReferenceRepository(db), {
-    allowedServiceUrls: defaultServiceUrlAllowList(config.env, config.publicBaseUrl),
-  });
+  // One allow list for replies to /api/messages and for proactive messages (bot/service-urls.ts).
+  const allowedServiceUrls = defaultServiceUrlAllowList(config.env, config.publicBaseUrl, config.bot.allowedServiceUrls);
+  const references = createConversationReferences(createConversationReferenceRepository(db), { allowedServiceUrls });
   adapter.use(createConversationReferenceMiddleware(references, logger));
   const bot = createCaseflowBot({
     services: createBotServices(db, services),
@@ -69,15 +71,17 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
     },
   });
   const outbox = createNotificationOutbox(db);
-  const proactive = startBotDeliveryLoop(createBotDelivery({ outbox, adapter, appId: config.bot.appId ?? '', references, logger }), logger);
+  const accounts = createUserAccountStatus(db);
+  const proactive = startBotDeliveryLoop(createBotDelivery({ outbox, adapter, appId: config.bot.appId ?? '', references, accounts, logger }), logger);
   let directLine: DirectLineHandle | undefined;
   return {
     routes: [
-      (server) => registerBotRoute(server, adapter, bot),
+      (server) => registerBotRoute(server, adapter, bot, { allowedServiceUrls, ownBaseUrl: config.publicBaseUrl, logger }),
       (server) => {
         directLine = registerDirectLine(server, {
           tokens,
           transcripts: createDirectLineTranscripts(db),
+          accounts,
           serviceUrl,
           logger,
           bot: { id: config.bot.appId ?? 'caseflow', name: 'caseflow' },
@@ -105,6 +109,7 @@ export function createBotServices(db: Database, services: AppServices): BotServi
     knowledge: services.knowledge,
     caseRecords: services.caseRecords,
     users: services.users,
+    accounts: createUserAccountStatus(db),
     queues: createQueueRepository(db),
     products: createDirectoryRepository(db),
     articles: createKnowledgeRepository(db),

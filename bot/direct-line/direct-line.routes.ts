@@ -5,6 +5,9 @@ import type { Activity, ChannelAccount } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import type { DirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';
+import type { UserAccountStatus, UserAccountStatusRepository } from '../../db/repositories/user.repository';
+import { jsonDepthExceeds, TOO_DEEP_DETAIL } from '../http/json-bounds';
+import { sendBotProblem } from '../http/problem';
 import { DirectLineStreams, parseWatermark } from './stream';
 import { type DirectLineClaims, type DirectLineTokens, randomId } from './tokens';
 
@@ -42,6 +45,12 @@ export type DeliverActivity = (activity: Activity, caller: DirectLineCaller) => 
 export interface DirectLineDependencies {
   readonly tokens: DirectLineTokens;
   readonly transcripts: DirectLineTranscripts;
+  /**
+   * The signed-in caseflow user's account, asked on every call of a conversation bound to one: a
+   * disabled account is refused at once (403), and the transcript names the user by the display
+   * name it holds, never by what the client sends.
+   */
+  readonly accounts: Pick<UserAccountStatusRepository, 'findAccountStatus'>;
   readonly deliver: DeliverActivity;
   readonly logger: Logger;
   /**
@@ -73,12 +82,49 @@ const STREAM_TOKEN_SECONDS = 5 * 60;
 const CLIENT_ACTIVITY_TYPES = new Set(['message', 'event', 'typing', 'messageReaction']);
 const MAX_TEXT = 10_000;
 
-type ErrorCode = 'BadArgument' | 'TokenMissing' | 'TokenInvalid' | 'TokenExpired' | 'Forbidden' | 'NotFound' | 'BotError';
+type ErrorCode = 'BadArgument' | 'TooLarge' | 'TokenMissing' | 'TokenInvalid' | 'TokenExpired' | 'Forbidden' | 'AccountDisabled' | 'NotFound' | 'BotError';
 
-/** Direct Line's APIError body: `{ error: { code, message } }`. */
+const PROBLEM_KINDS: Record<ErrorCode, { readonly slug: string; readonly title: string }> = {
+  BadArgument: { slug: 'bad-request', title: 'Bad request' },
+  TooLarge: { slug: 'too-large', title: 'Too large' },
+  TokenMissing: { slug: 'unauthorized', title: 'Direct Line token required' },
+  TokenInvalid: { slug: 'unauthorized', title: 'Direct Line token not valid' },
+  TokenExpired: { slug: 'forbidden', title: 'Direct Line token expired' },
+  Forbidden: { slug: 'forbidden', title: 'Not allowed' },
+  AccountDisabled: { slug: 'account-disabled', title: 'Account disabled' },
+  NotFound: { slug: 'not-found', title: 'Not found' },
+  BotError: { slug: 'bad-gateway', title: 'The bot failed' },
+};
+
+/**
+ * A refusal as problem+json (RFC 9457), carrying Direct Line's APIError `{ error: { code, message } }`
+ * as an extension member, so Web Chat and the Direct Line clients read it as they read Azure's.
+ */
 function fail(res: Response, status: number, code: ErrorCode, message: string): void {
   if (status === 401) res.header('www-authenticate', 'Bearer realm="directline"');
-  res.send(status, { error: { code, message } });
+  const kind = PROBLEM_KINDS[code];
+  sendBotProblem(res, { status, slug: kind.slug, title: kind.title, detail: message, extension: { error: { code, message } } });
+}
+
+const ACCOUNT_DISABLED_MESSAGE = 'your caseflow account is disabled: this chat is closed. Please contact your caseflow administrator';
+/** Largest activity a client may store, in bytes of JSON (text is at most 10,000 characters). */
+const MAX_ACTIVITY_BYTES = 64 * 1024;
+
+/** A body nested too deeply is refused before any route looks at it (every Direct Line and connector POST). */
+function refuseDeepBody(req: Request, res: Response): boolean {
+  if (!jsonDepthExceeds(req.body)) return false;
+  fail(res, 400, 'BadArgument', TOO_DEEP_DETAIL);
+  return true;
+}
+
+/** The name an anonymous visitor chose, marked so nobody takes it for a verified one ("Gina Agent (unverified)"). */
+export const UNVERIFIED_SUFFIX = ' (unverified)';
+
+function unverifiedName(clientName: unknown): string | undefined {
+  if (typeof clientName !== 'string') return undefined;
+  const name = clientName.replace(/\s+/g, ' ').trim().slice(0, 100);
+  if (name === '') return undefined;
+  return name.endsWith(UNVERIFIED_SUFFIX.trim()) ? name : `${name}${UNVERIFIED_SUFFIX}`;
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -118,20 +164,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * - `POST <serviceUrl path>/v3/conversations/:id/activities[/:replyToId]`: the bot's activities.
  *
  * Every Direct Line call needs `Authorization: Bearer <token>` of its conversation (401 without a
- * valid token, 403 for an expired one or another conversation's); connector calls need the token
- * only the adapter's credentials make (directLineConnectorCredentials). The server must parse JSON
- * bodies (createApiServer's bodyParser does).
+ * valid token, 403 for an expired one or another conversation's, 403 when the signed-in user's
+ * account is disabled); connector calls need the token only the adapter's credentials make
+ * (directLineConnectorCredentials), for that conversation. Refusals are problem+json with Direct
+ * Line's `error` member. The server must parse JSON bodies (createApiServer's bodyParser does).
  */
 export function registerDirectLine(server: Server, deps: DirectLineDependencies): DirectLineHandle {
   const { tokens, transcripts, logger } = deps;
   const ttl = deps.tokenTtlSeconds ?? 30 * 60;
   const appended = new EventEmitter().setMaxListeners(0);
-  const streams = new DirectLineStreams({ tokens, transcripts, logger, appended, pollIntervalMs: deps.pollIntervalMs ?? 1_000 });
+  const isDisabled = async (caseflowUserId: string): Promise<boolean> => (await deps.accounts.findAccountStatus(caseflowUserId))?.disabled === true;
+  const streams = new DirectLineStreams({ tokens, transcripts, logger, appended, pollIntervalMs: deps.pollIntervalMs ?? 1_000, isDisabled });
   const botAccount: ChannelAccount = { id: deps.bot.id, name: deps.bot.name, role: 'bot' };
   const connectorPath = new URL(deps.serviceUrl).pathname.replace(/\/+$/, '');
 
   /** The token's claims when it is a valid conversation token (for this conversation, if given); otherwise answers and returns undefined. */
-  function authorize(req: Request, res: Response, conversationId?: string): DirectLineClaims | undefined {
+  function verifyToken(req: Request, res: Response, conversationId?: string): DirectLineClaims | undefined {
     const token = bearerToken(req);
     if (!token) {
       fail(res, 401, 'TokenMissing', 'send "Authorization: Bearer <token>" (POST /v3/directline/tokens/generate)');
@@ -150,12 +198,31 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     return check.claims;
   }
 
+  /**
+   * verifyToken, then the signed-in user's account, asked afresh on every call: a disabled account
+   * is refused (403) at once, not when its token expires. `account` is undefined for an anonymous
+   * visitor, and for a user who no longer exists (the conversation then carries on unbound).
+   */
+  async function authorize(req: Request, res: Response, conversationId?: string): Promise<{ claims: DirectLineClaims; account: UserAccountStatus | undefined } | undefined> {
+    const claims = verifyToken(req, res, conversationId);
+    if (!claims) return undefined;
+    const account = claims.caseflowUserId ? await deps.accounts.findAccountStatus(claims.caseflowUserId) : undefined;
+    if (account?.disabled) {
+      logger.info({ conversationId: claims.conv }, 'refused a Direct Line call of a disabled account');
+      fail(res, 403, 'AccountDisabled', ACCOUNT_DISABLED_MESSAGE);
+      return undefined;
+    }
+    return { claims, account };
+  }
+
   function streamUrl(req: Request, claims: DirectLineClaims, watermark: number): string {
     const base = new URL(deps.publicBaseUrl ?? `${req.isSecure() ? 'https' : 'http'}://${req.header('host') || 'localhost'}`);
     const url = new URL(`${base.pathname.replace(/\/+$/, '')}${BASE}/conversations/${claims.conv}/stream`, base);
     url.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('watermark', watermark > 0 ? String(watermark) : '-');
-    url.searchParams.set('t', tokens.issue({ scope: 'stream', conv: claims.conv }, STREAM_TOKEN_SECONDS));
+    // The user rides along, so the stream can stop serving a disabled account (stream.ts).
+    const streamClaims = { scope: 'stream' as const, conv: claims.conv, ...(claims.caseflowUserId ? { caseflowUserId: claims.caseflowUserId } : {}) };
+    url.searchParams.set('t', tokens.issue(streamClaims, STREAM_TOKEN_SECONDS));
     return url.toString();
   }
 
@@ -163,25 +230,39 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     return { conversationId: claims.conv, token, expires_in: tokens.secondsLeft(claims), streamUrl: streamUrl(req, claims, watermark) };
   }
 
-  function userAccount(claims: DirectLineClaims, clientName: unknown): ChannelAccount {
-    const name = claims.name ?? (typeof clientName === 'string' ? clientName.slice(0, 100) : undefined);
+  /**
+   * The user as the transcript names them: a signed-in user by the display name caseflow holds now
+   * (the token's, if the account is gone); an anonymous visitor by the name their client sent,
+   * suffixed " (unverified)" and flagged `properties.unverified`, so an agent reading the transcript
+   * never takes "Gina Agent (support staff)" for Gina.
+   */
+  function userAccount(claims: DirectLineClaims, account: UserAccountStatus | undefined, clientName: unknown): ChannelAccount {
+    const user = { id: claims.user ?? '', role: 'user' };
     // ChannelAccount types `name` as required; channels leave it out when they do not know it.
-    return { id: claims.user ?? '', ...(name ? { name } : {}), role: 'user' } as ChannelAccount;
+    if (claims.caseflowUserId) {
+      const name = account?.displayName ?? claims.name;
+      return { ...user, ...(name ? { name } : {}) } as ChannelAccount;
+    }
+    const name = unverifiedName(clientName);
+    return { ...user, ...(name ? { name, properties: { unverified: true } } : {}) } as ChannelAccount;
   }
 
   function caller(claims: DirectLineClaims): DirectLineCaller {
     return { caseflowUserId: claims.caseflowUserId };
   }
 
-  registerTokenRoutes(server, deps, ttl, authorize);
+  registerTokenRoutes(server, deps, ttl, authorize, isDisabled);
 
   server.post(`${BASE}/conversations`, async (req, res) => {
-    const claims = authorize(req, res);
-    if (!claims?.conv || !claims.user) return;
+    if (refuseDeepBody(req, res)) return;
+    const authorized = await authorize(req, res);
+    if (!authorized) return;
+    const { claims, account } = authorized;
+    if (!claims.conv || !claims.user) return fail(res, 401, 'TokenInvalid', 'the token is not valid');
     const { created } = await transcripts.start({ id: claims.conv, chatUserId: claims.user, caseflowUserId: claims.caseflowUserId ?? null });
     if (created) {
       // As Azure's Direct Line does: the bot learns of the conversation (and can greet) before the first message.
-      const user = userAccount(claims, undefined);
+      const user = userAccount(claims, account, undefined);
       const update: Activity = {
         type: 'conversationUpdate',
         id: `${claims.conv}|start`,
@@ -205,16 +286,16 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
 
   server.get(`${BASE}/conversations/:conversationId`, async (req, res) => {
     const conversationId = param(req, 'conversationId') ?? '';
-    const claims = authorize(req, res, conversationId);
-    if (!claims) return;
+    const authorized = await authorize(req, res, conversationId);
+    if (!authorized) return;
     if (!(await transcripts.find(conversationId))) return fail(res, 404, 'NotFound', 'no such conversation');
     res.header('cache-control', 'no-store');
-    res.send(200, conversationBody(req, claims, bearerToken(req) ?? '', queryWatermark(req)));
+    res.send(200, conversationBody(req, authorized.claims, bearerToken(req) ?? '', queryWatermark(req)));
   });
 
   server.get(`${BASE}/conversations/:conversationId/activities`, async (req, res) => {
     const conversationId = param(req, 'conversationId') ?? '';
-    if (!authorize(req, res, conversationId)) return;
+    if (!(await authorize(req, res, conversationId))) return;
     const page = await transcripts.after(conversationId, queryWatermark(req));
     if (!page) return fail(res, 404, 'NotFound', 'no such conversation');
     res.header('cache-control', 'no-store');
@@ -223,8 +304,10 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
 
   server.post(`${BASE}/conversations/:conversationId/activities`, async (req, res) => {
     const conversationId = param(req, 'conversationId') ?? '';
-    const claims = authorize(req, res, conversationId);
-    if (!claims) return;
+    if (refuseDeepBody(req, res)) return;
+    const authorized = await authorize(req, res, conversationId);
+    if (!authorized) return;
+    const { claims, account } = authorized;
     const body: unknown = req.body;
     if (!isRecord(body) || typeof body.type !== 'string' || !CLIENT_ACTIVITY_TYPES.has(body.type)) {
       return fail(res, 400, 'BadArgument', `the body must be an activity of type ${[...CLIENT_ACTIVITY_TYPES].join(', ')}`);
@@ -234,6 +317,9 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     }
     // Everything that says who and where comes from the token and the service, never from the client.
     const { id: _id, timestamp: _timestamp, from, conversation: _conversation, recipient: _recipient, channelId: _channelId, serviceUrl: _serviceUrl, callerId: _callerId, ...content } = body;
+    if (Buffer.byteLength(JSON.stringify(content)) > MAX_ACTIVITY_BYTES) {
+      return fail(res, 413, 'TooLarge', `the activity must be at most ${MAX_ACTIVITY_BYTES / 1024} kB of JSON`);
+    }
     const stored = await transcripts.append(conversationId, (watermark) => ({
       ...content,
       type: body.type,
@@ -241,7 +327,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
       timestamp: new Date().toISOString(),
       channelId: DIRECT_LINE_CHANNEL_ID,
       conversation: { id: conversationId },
-      from: userAccount(claims, isRecord(from) ? from.name : undefined),
+      from: userAccount(claims, account, isRecord(from) ? from.name : undefined),
       recipient: botAccount,
     }) as unknown as Activity);
     if (!stored) return fail(res, 404, 'NotFound', 'no such conversation: start it with POST /v3/directline/conversations');
@@ -272,15 +358,21 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   };
 }
 
-/** Tokens: a new conversation's (bound to the signed-in caseflow user, if any), and a refreshed one. */
+type Authorize = (req: Request, res: Response) => Promise<{ claims: DirectLineClaims } | undefined>;
+
+/** Tokens: a new conversation's (bound to the signed-in caseflow user, if any), and a refreshed one; never for a disabled account. */
 function registerTokenRoutes(
   server: Server,
   deps: Pick<DirectLineDependencies, 'tokens' | 'signedInUser'>,
   ttl: number,
-  authorize: (req: Request, res: Response) => DirectLineClaims | undefined,
+  authorize: Authorize,
+  isDisabled: (caseflowUserId: string) => Promise<boolean>,
 ): void {
-  server.post(`${BASE}/tokens/generate`, (req, res, next) => {
+  server.post(`${BASE}/tokens/generate`, async (req, res) => {
+    if (refuseDeepBody(req, res)) return;
     const user = deps.signedInUser?.(req);
+    // The API's authenticator already refuses a disabled account's bearer token; this holds whatever signedInUser is.
+    if (user && (await isDisabled(user.id))) return fail(res, 403, 'AccountDisabled', ACCOUNT_DISABLED_MESSAGE);
     const conversationId = randomId();
     const claims = {
       scope: 'conversation' as const,
@@ -291,18 +383,16 @@ function registerTokenRoutes(
     };
     res.header('cache-control', 'no-store');
     res.send(200, { conversationId, token: deps.tokens.issue(claims, ttl), expires_in: ttl });
-    next();
   });
 
-  server.post(`${BASE}/tokens/refresh`, (req, res, next) => {
-    const claims = authorize(req, res);
-    if (claims) {
-      const { scope, conv, user, caseflowUserId, name } = claims;
-      const renewed = { scope, conv, user, ...(caseflowUserId ? { caseflowUserId } : {}), ...(name ? { name } : {}) };
-      res.header('cache-control', 'no-store');
-      res.send(200, { conversationId: conv, token: deps.tokens.issue(renewed, ttl), expires_in: ttl });
-    }
-    next();
+  server.post(`${BASE}/tokens/refresh`, async (req, res) => {
+    if (refuseDeepBody(req, res)) return;
+    const authorized = await authorize(req, res);
+    if (!authorized) return;
+    const { scope, conv, user, caseflowUserId, name } = authorized.claims;
+    const renewed = { scope, conv, user, ...(caseflowUserId ? { caseflowUserId } : {}), ...(name ? { name } : {}) };
+    res.header('cache-control', 'no-store');
+    res.send(200, { conversationId: conv, token: deps.tokens.issue(renewed, ttl), expires_in: ttl });
   });
 }
 
@@ -317,6 +407,9 @@ function registerConnector(
     const check = token ? tokens.verify(token, 'connector') : undefined;
     if (!check?.ok) return fail(res, 401, 'TokenInvalid', 'the connector needs the bot adapter\'s token');
     const conversationId = param(req, 'conversationId') ?? '';
+    // Each connector token names the one conversation it may write to (directLineConnectorCredentials).
+    if (check.claims.conv !== conversationId) return fail(res, 403, 'Forbidden', 'the connector token is for another conversation');
+    if (refuseDeepBody(req, res)) return;
     const body: unknown = req.body;
     if (!CONVERSATION_ID.test(conversationId) || !isRecord(body) || typeof body.type !== 'string') return fail(res, 400, 'BadArgument', 'the body must be an activity');
     const replyToId = param(req, 'replyToId') ?? body.replyToId;

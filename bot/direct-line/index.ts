@@ -5,7 +5,8 @@
  *   const tokens = new DirectLineTokens(secret);
  *   const serviceUrl = `${publicBaseUrl}/directline-connector`;
  *   const adapter = createBotAdapter({ ..., selfHostedConnector: { serviceUrl, credentials: directLineConnectorCredentials(tokens) } });
- *   const directLine = registerDirectLine(server, { tokens, transcripts: createDirectLineTranscripts(db), serviceUrl, bot, logger,
+ *   const directLine = registerDirectLine(server, { tokens, transcripts: createDirectLineTranscripts(db),
+ *     accounts: createUserAccountStatus(db), serviceUrl, bot, logger,
  *     deliver: (activity, caller) => adapter.processTrustedActivity(activity, (context) => bot.run(context), caller.caseflowUserId) });
  *   // on shutdown, before closing the HTTP server: await directLine.close();
  *

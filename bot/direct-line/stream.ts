@@ -17,7 +17,12 @@ export interface StreamOptions {
   readonly appended: EventEmitter;
   /** Activities stored by other processes reach a socket within this interval. */
   readonly pollIntervalMs: number;
+  /** Whether the signed-in caseflow user of a stream has been disabled: asked before each push. */
+  readonly isDisabled: (caseflowUserId: string) => Promise<boolean>;
 }
+
+/** Close code for a stream whose account was disabled: policy violation (RFC 6455), so clients do not just reconnect quietly. */
+export const ACCOUNT_DISABLED_CLOSE_CODE = 1008;
 
 /** Interval of websocket pings; a socket that has not answered the previous one is dropped. */
 const HEARTBEAT_MS = 30_000;
@@ -27,7 +32,8 @@ const HEARTBEAT_MS = 30_000;
  * activity of its conversation after the watermark in its URL (from the start when there is none).
  * Activities stored by this process are pushed as they are stored; those stored by another process
  * (a bot reply that reached another server behind the load balancer) are picked up by polling the
- * transcript, so any process can serve any socket.
+ * transcript, so any process can serve any socket. The stream of a signed-in user whose account has
+ * been disabled is closed (1008) when it next has something to push, the activity unsent.
  */
 export class DirectLineStreams {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -50,7 +56,7 @@ export class DirectLineStreams {
     }
     const watermark = parseWatermark(url.searchParams.get('watermark'));
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new StreamSession(ws, conversationId, watermark, this.options, () => this.sessions.delete(session));
+      const session = new StreamSession(ws, conversationId, check.claims.caseflowUserId, watermark, this.options, () => this.sessions.delete(session));
       this.sessions.add(session);
       session.start();
     });
@@ -88,6 +94,8 @@ class StreamSession {
   constructor(
     private readonly ws: WebSocket,
     private readonly conversationId: string,
+    /** The signed-in caseflow user the conversation belongs to; undefined for an anonymous visitor. */
+    private readonly caseflowUserId: string | undefined,
     private watermark: number,
     private readonly options: StreamOptions,
     private readonly onEnd: () => void,
@@ -163,6 +171,13 @@ class StreamSession {
         return;
       }
       if (page.activities.length === 0) return;
+      // A disabled account is served no further activity: its socket closes on the next one.
+      if (this.caseflowUserId && (await this.options.isDisabled(this.caseflowUserId))) {
+        this.options.logger.info({ conversationId: this.conversationId }, 'closed the Direct Line stream of a disabled account');
+        this.stop(ACCOUNT_DISABLED_CLOSE_CODE, 'account disabled');
+        return;
+      }
+      if (this.stopped) return;
       this.ws.send(JSON.stringify({ activities: page.activities, watermark: String(page.watermark) }));
       this.watermark = page.watermark;
     }

@@ -92,21 +92,31 @@ export class DirectLineTokens {
 
 /** What botbuilder's ConnectorClient calls to sign a request (ServiceClientCredentials). */
 export interface RequestSigner {
-  signRequest<R extends { headers: { set(name: string, value: string): void } }>(request: R): Promise<R>;
+  signRequest<R extends { url: string; headers: { set(name: string, value: string): void } }>(request: R): Promise<R>;
 }
 
 /** Lifetime of a connector token: each reply gets a fresh one, so it only has to outlive one request. */
 const CONNECTOR_TOKEN_SECONDS = 5 * 60;
 
+/** The conversation a Connector API request writes to: `…/v3/conversations/{id}/activities[/{replyToId}]`. */
+const CONNECTOR_REQUEST = /\/v3\/conversations\/([^/?#]+)\/activities(?:\/[^/?#]*)?(?:[?#]|$)/;
+
 /**
  * Credentials for the bot adapter's calls to this app's connector endpoint: a fresh connector-scope
  * token on every request, in place of the Microsoft Entra token the adapter would fetch for a
- * Bot Framework channel, so replies need no cloud service even when app credentials are set.
+ * Bot Framework channel, so replies need no cloud service even when app credentials are set. Each
+ * token names the one conversation its request writes to, and the connector checks it, so a token
+ * seen once opens no other conversation. Only the adapter's trusted paths (Direct Line turns,
+ * proactive messages to stored Direct Line references) get these credentials: /api/messages never
+ * does (bot/adapter.ts).
  */
 export function directLineConnectorCredentials(tokens: DirectLineTokens): RequestSigner {
   return {
     signRequest(request) {
-      request.headers.set('authorization', `Bearer ${tokens.issue({ scope: 'connector' }, CONNECTOR_TOKEN_SECONDS)}`);
+      const encoded = CONNECTOR_REQUEST.exec(new URL(request.url).pathname)?.[1];
+      if (!encoded) return Promise.reject(new Error('the self-hosted connector only takes activities posted to a conversation'));
+      const conv = decodeURIComponent(encoded);
+      request.headers.set('authorization', `Bearer ${tokens.issue({ scope: 'connector', conv }, CONNECTOR_TOKEN_SECONDS)}`);
       return Promise.resolve(request);
     },
   };

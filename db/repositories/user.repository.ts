@@ -246,3 +246,29 @@ export function createUserRepository(db: Database) {
 }
 
 export type UserRepository = ReturnType<typeof createUserRepository>;
+
+/** What a chat channel checks on every turn of a signed-in or linked user. */
+export interface UserAccountStatus {
+  readonly displayName: string;
+  readonly disabled: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The chat channels' look-up of an account: its display name (what a transcript shows, rather than
+ * the name a client sends) and whether it is disabled (a disabled user is refused at once, not when
+ * a token expires). Kept apart from createUserRepository so it adds to this file without touching it.
+ */
+export function createUserAccountStatus(db: Database) {
+  return {
+    /** Undefined for an unknown user (or an id that is not a UUID). */
+    async findAccountStatus(userId: string): Promise<UserAccountStatus | undefined> {
+      if (!UUID.test(userId)) return undefined;
+      const row = await db('users').where({ id: userId }).first<{ display_name: string; disabled: boolean } | undefined>('display_name', 'disabled');
+      return row && { displayName: row.display_name, disabled: row.disabled };
+    },
+  };
+}
+
+export type UserAccountStatusRepository = ReturnType<typeof createUserAccountStatus>;

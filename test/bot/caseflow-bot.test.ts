@@ -357,3 +357,38 @@ describe('the caseflow bot for supervisors and agents', () => {
     expect((await stateOf()).ownerUserId).toBe(await userIdOf('sam'));
   });
 });
+
+describe('the caseflow bot and a disabled account', () => {
+  /** A user of its own, so disabling it touches no other test: a customer of alice's account. */
+  async function newCustomer(name: string): Promise<string> {
+    const userId = await services.users.createContactUser({ firstName: name, lastName: 'Test', email: `${name}-${Date.now()}@example.com`, displayName: `${name} Test` });
+    return (await harness.database.db('users').where({ id: userId }).first<{ username: string }>('username')).username;
+  }
+  const setDisabled = (username: string, disabled: boolean) => harness.database.db('users').where({ username }).update({ disabled });
+
+  it('answers every message of a signed-in user whose account was disabled with the reason, and runs nothing', async () => {
+    const username = await newCustomer('dora');
+    const dora = await chat('dora', { signedInAs: username });
+    expect(replyText(await dora.say('my cases'))).toMatch(/^You have no cases\.|^Your cases/);
+    await setDisabled(username, true);
+    for (const text of ['my cases', 'new case my laptop is broken', 'link code', 'help']) {
+      const replies = await dora.say(text);
+      expect(replies.map((r) => r.text)).toEqual(['Sorry, your caseflow account is disabled, so I can\'t do anything for you in this chat. Please contact your caseflow administrator.']);
+    }
+    // Not even a welcome, and no dialog was started meanwhile: enabled again, the chat is as it was.
+    expect(await dora.say({ type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: 'someone', name: 'Dora' }] })).toEqual([]);
+    await setDisabled(username, false);
+    expect(replyText(await dora.say('my cases'))).toMatch(/^You have no cases\.|^Your cases/);
+  });
+
+  it('refuses a chat linked to an account that is disabled later, and a new link to it', async () => {
+    const username = await newCustomer('eddie');
+    const eddie = await chat('eddie');
+    expect(replyText(await eddie.say(`link ${username}`))).toMatch(/^Linked: you are eddie Test/);
+    await setDisabled(username, true);
+    expect(replyText(await eddie.say('my cases'))).toMatch(/your caseflow account is disabled/);
+    const other = await chat('eddie-elsewhere');
+    expect(replyText(await other.say(`link ${username}`))).toBe('That account is disabled, so this chat cannot be linked to it. Please contact your caseflow administrator.');
+    expect(replyText(await other.say('who am i'))).toMatch(/^I don't know you yet/);
+  });
+});

@@ -41,8 +41,9 @@ afterAll(async () => {
 function client() {
   // The dialog's own state in memory is fine here: this tests the turns, not the storage (see the bot state storage tests).
   const storage = new MemoryStorage();
-  const identity = createIdentity({ users: services.users, storage, mode: 'test' });
-  const dialog = new OpenCaseDialog({ services: createBotServices(harness.database.db, services), identity, identityState: () => Promise.resolve({}) });
+  const botServices = createBotServices(harness.database.db, services);
+  const identity = createIdentity({ users: services.users, accounts: botServices.accounts, storage, mode: 'test' });
+  const dialog = new OpenCaseDialog({ services: botServices, identity, identityState: () => Promise.resolve({}) });
   return new DialogTestClient('test', dialog, { channel: 'web', userId: aliceId }, [], new ConversationState(storage));
 }
 

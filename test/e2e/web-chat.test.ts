@@ -7,9 +7,11 @@ import type { Server } from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../api/server';
 import { close, listen } from '../../app/process/network';
-import { createBotAdapter, registerBotRoute } from '../../bot/adapter';
+import { createBotAdapter } from '../../bot/adapter';
+import { registerBotRoute } from '../../bot/http/messages.route';
 import { directLineConnectorCredentials, DirectLineTokens, registerDirectLine, type DirectLineHandle } from '../../bot/direct-line';
 import { createDirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';
+import { createUserAccountStatus } from '../../db/repositories/user.repository';
 import { registerWebChat } from '../../bot/web-chat.route';
 import { migrateToLatest } from '../../db/migrate';
 import { openTestDatabase, type TestDatabase } from '../support/databases';
@@ -63,10 +65,12 @@ describe('Web Chat in headless Chromium, against the self-hosted Direct Line', (
       selfHostedConnector: { serviceUrl, credentials: directLineConnectorCredentials(tokens) },
     });
     const bot = new EchoBot();
-    registerBotRoute(server, adapter, bot);
+    // Web Chat talks to Direct Line only: /api/messages takes no service URL here.
+    registerBotRoute(server, adapter, bot, { allowedServiceUrls: [], ownBaseUrl: url, logger });
     directLine = registerDirectLine(server, {
       tokens,
       transcripts: createDirectLineTranscripts(testDb.db),
+      accounts: createUserAccountStatus(testDb.db),
       serviceUrl,
       bot: { id: 'caseflow-bot', name: 'caseflow' },
       logger,

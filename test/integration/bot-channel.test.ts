@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type Activity, ConversationState, type StoreItem, TestAdapter } from 'botbuilder';
 import pino from 'pino';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotAdapter, TURN_ERROR_MESSAGE } from '../../bot/adapter';
 import { BotStateStorage, StorageConflictError } from '../../bot/bot-state-storage';
 import { createConversationReferences, defaultServiceUrlAllowList, isAllowedServiceUrl } from '../../bot/conversation-references';
@@ -374,7 +374,9 @@ describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/wiring/
   let capture: Awaited<ReturnType<typeof startCaptureServer>>;
 
   beforeAll(async () => {
-    [app, capture] = await Promise.all([startRealApp(kind), startCaptureServer()]);
+    capture = await startCaptureServer();
+    // The capture server stands for the channel's Connector service: on the allow list, as a real channel's would be.
+    app = await startRealApp(kind, { BOT_ALLOWED_SERVICE_URLS: capture.url });
   });
 
   afterAll(async () => {
@@ -426,9 +428,9 @@ describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/wiring/
     it('stores the conversation reference only for a service URL on the allow list', async () => {
       // An event: the bot does not answer, so nothing depends on reaching the service URL.
       const event = (conversationId: string, serviceUrl: string) => ({ ...channelActivity(`ev-${conversationId}`, ''), type: 'event', name: 'ping', serviceUrl, conversation: { id: conversationId } });
-      // The capture server is on 127.0.0.1, allowed in test mode (the Emulator); [::1] is not on the list.
+      // The capture server is on the allow list (BOT_ALLOWED_SERVICE_URLS); [::1] is not: refused before the turn.
       expect((await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: event('conv-ok', capture.url) })).status).toBe(200);
-      expect((await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: event('conv-evil', 'http://[::1]:1') })).status).toBe(200);
+      expect((await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: event('conv-evil', 'http://[::1]:1') })).status).toBe(403);
       const stored = await app.database.db('conversation_references').whereIn('conversation_id', ['conv-ok', 'conv-evil']).select('conversation_id', 'channel_id', 'service_url', 'user_id');
       expect(stored).toEqual([{ conversation_id: 'conv-ok', channel_id: 'webchat', service_url: capture.url, user_id: null }]);
     });
@@ -469,7 +471,8 @@ describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/wiring/
           text: 'hello',
           channelId: 'directline',
           conversation: { id: conversationId },
-          from: { id: userId, name: 'Ann', role: 'user' },
+          // The name an anonymous visitor chose is marked as such (a signed-in user's comes from caseflow).
+          from: { id: userId, name: 'Ann (unverified)', role: 'user', properties: { unverified: true } },
           channelData: { clientActivityID: 'client-1' },
         });
         expect(mine).not.toHaveProperty('serviceUrl');
@@ -630,7 +633,8 @@ describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/wiring/
       for (const forged of [otherSecret, tampered, 'not-a-token', `${token}x`]) {
         const got = await call(activities, { token: forged });
         expect(got.status, forged).toBe(401);
-        expect(Object.keys(got.body)).toEqual(['error']);
+        // problem+json, with Direct Line's own `error: { code, message }` for Web Chat.
+        expect(Object.keys(got.body).sort()).toEqual(['detail', 'error', 'status', 'title', 'type']);
         expect(got.body.error?.code).toMatch(/^Token/);
         expect((await call(activities, { method: 'POST', token: forged, body: message })).status).toBe(401);
       }
@@ -659,6 +663,10 @@ describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/wiring/
       expect((await call(connector, { method: 'POST', body: spoof })).status).toBe(401);
       expect((await call(connector, { method: 'POST', token, body: spoof })).status).toBe(401);
       expect((await call(connector, { method: 'POST', token: await app.login('adam'), body: spoof })).status).toBe(401);
+      // A connector token names the one conversation it writes to.
+      const connectorTokens = new DirectLineTokens(`direct-line:${app.config.auth.jwtSecret}`);
+      expect((await call(connector, { method: 'POST', token: connectorTokens.issue({ scope: 'connector', conv: 'another-conversation' }, 60), body: spoof })).status).toBe(403);
+      expect((await call(connector, { method: 'POST', token: connectorTokens.issue({ scope: 'connector' }, 60), body: spoof })).status).toBe(403);
       const all = await call(activities, { token });
       expect((all.body.activities ?? []).map((a) => a.text)).not.toContain(spoof.text);
 
@@ -865,13 +873,14 @@ describe('bot adapter configuration', () => {
     });
 
     it('refuses /api/messages without a Bot Framework token', async () => {
-      // CloudAdapter.process reports the refusal on console.error itself.
-      const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
       const posted = await call(`${app.baseUrl}/api/messages`, {
         method: 'POST',
-        body: { type: 'message', id: 'a', channelId: 'webchat', serviceUrl: capture.url, from: { id: 'u' }, conversation: { id: 'c' }, recipient: { id: 'b' }, text: 'hello' },
-      }).finally(() => quiet.mockRestore());
+        // A Bot Framework channel's service URL, so the refusal is the token's (capture.url is not on production's list).
+        body: { type: 'message', id: 'a', channelId: 'webchat', serviceUrl: 'https://webchat.botframework.com/', from: { id: 'u' }, conversation: { id: 'c' }, recipient: { id: 'b' }, text: 'hello' },
+      });
       expect(posted.status).toBe(401);
+      expect(posted.body).toMatchObject({ status: 401, title: 'Bot Framework token required' });
+      expect((await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: { type: 'message', id: 'a', channelId: 'webchat', serviceUrl: capture.url, from: { id: 'u' }, conversation: { id: 'c' }, text: 'hello' } })).status).toBe(403);
       expect(capture.received).toEqual([]);
     });
 

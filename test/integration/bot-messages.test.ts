@@ -104,7 +104,8 @@ beforeAll(async () => {
       return original(...args);
     };
   }
-  app = await startApp(temporal, 'postgres', bundle);
+  // The capture server stands for the channel's Connector service: on the allow list, as a real channel's would be.
+  app = await startApp(temporal, 'postgres', bundle, { BOT_ALLOWED_SERVICE_URLS: capture.url });
   const opened = await app.request('POST', '/cases', {
     token: await app.login('alice'),
     body: { title: 'Printer shows offline', description: 'The office printer has been offline since this morning.', channel: 'web' },
