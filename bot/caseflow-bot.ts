@@ -7,6 +7,7 @@ import { signedInUserIdOf, type BotMode } from './adapter';
 import type { BotServices } from './bot-services';
 import { parseSubmission } from './card-submissions';
 import { COMMANDS, identityCommands, type ConversationData } from './commands';
+import { addToOpenCase } from './commands/customer';
 import { OPEN_CASE_DIALOG, OpenCaseDialog, type OpenCaseOptions } from './dialogs/open-case.dialog';
 import { HELP_PREFIX, REFUSALS } from './help-texts';
 import { createIdentity, type ChatIdentity, type IdentitySource, type IdentityState } from './identity';
@@ -92,6 +93,10 @@ export function createCaseflowBot(options: CaseflowBotOptions): ActivityHandler 
     if (dc.activeDialog) return rememberCreated(await dc.continueDialog(), conversation);
 
     const match = matchIntent(text);
+    // A customer describing something while a case of theirs is open: more information for it.
+    if (match.entities.described && actor?.role === 'customer' && (match.intent === 'openCase' || match.intent === 'none')) {
+      if (await addToOpenCase({ turn: context, actor, services, conversation }, text)) return;
+    }
     switch (match.intent) {
       case 'help':
       case 'none':

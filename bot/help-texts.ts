@@ -27,7 +27,7 @@ export const SUPERVISOR_HELP = ['**assign CAS-01000 to gina**, **yank CAS-01000*
 /** Who the bot takes the user for, and what they can type. */
 export function helpText(actor: Actor | undefined): string {
   const lines = actor && isStaff(actor) ? [...AGENT_HELP, ...(isManager(actor) ? SUPERVISOR_HELP : [])] : CUSTOMER_HELP;
-  const who = actor ? `You are ${actor.displayName} (${actor.role}).` : 'I don\'t know who you are yet: you can still open a case, or type "link <code>" to link this chat to your account.';
+  const who = actor ? `You are ${actor.displayName} (${actor.role}).` : 'I don\'t know who you are yet: you can still open a case, or type "link" and your link code (for example "link K7Q2M9XW") to link this chat to your account.';
   return `${who} You can type:\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
 }
 

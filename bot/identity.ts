@@ -123,7 +123,7 @@ export function createIdentity(deps: IdentityDependencies) {
           return { ok: true, actor, how: 'username' };
         }
       }
-      return { ok: false, reason: 'I don\'t recognise that link code. Sign in on the chat page and type "link code" to get one, then type "link <code>" here.' };
+      return { ok: false, reason: 'I don\'t recognise that link code. Sign in on the chat page and type "link code" to get one, then type "link" and that code here.' };
     },
 
     unlink(state: IdentityState): void {
@@ -142,7 +142,7 @@ export function createIdentity(deps: IdentityDependencies) {
       if (await deps.users.isAddressKnown(address)) {
         return {
           ok: false,
-          reason: 'That address already belongs to a customer. Please sign in on the chat page (or type "link <code>") so I know it is you.',
+          reason: 'That address already belongs to a customer. Please sign in on the chat page (or type "link" and your link code) so I know it is you.',
         };
       }
       const [first, ...others] = cleanName.split(' ');

@@ -61,6 +61,11 @@ export interface Entities {
   readonly product?: string;
   readonly subject?: string;
   readonly code?: string;
+  /**
+   * The text describes a problem without asking for a new case ("it is still offline"): with an
+   * open case in the conversation it is more information for that case, not a new one.
+   */
+  readonly described?: boolean;
 }
 
 export interface IntentMatch {
@@ -251,9 +256,14 @@ export function matchIntent(input: string): IntentMatch {
     const generic = /^i (?:have|got|need|'?ve got) (?:a |an )?(?:problem|issue|question|help)[.!]?$/i.test(text);
     return { intent: 'openCase', entities: defined({ text: generic ? undefined : description }) };
   }
-  if (PROBLEM.test(text) && text.split(' ').length >= 2) return { intent: 'openCase', entities: { text } };
-  if (/^(?:status|my case|how is my case|any news)\??$/i.test(text)) return { intent: 'status', entities: {} };
+  // "what's the status of my case?", "any news on my Outlook problem?": the customer's open cases.
+  if (/^(?:status|my case|how is my case|any news)\??$/i.test(text) || /\b(?:status|news|update|progress)\b.*\b(?:my|the|our)\b.*\b(?:case|ticket|problem|issue|request)s?\b/i.test(text)) {
+    return { intent: 'status', entities: {} };
+  }
+  if (PROBLEM.test(text) && text.split(' ').length >= 2) return { intent: 'openCase', entities: { text, described: true } };
   if (TYPED_CASE_NUMBER.test(text)) return withCase('status', text);
 
+  // Anything else worth reading (a sentence, not a stray word) is a description too.
+  if (text.split(/\s+/).length >= 3) return { intent: 'none', entities: { text, described: true } };
   return { intent: 'none', entities: {} };
 }

@@ -8,16 +8,31 @@ import type { ConversationReferences } from './conversation-references';
 
 const str = (payload: Record<string, unknown>, key: string): string => (typeof payload[key] === 'string' ? payload[key] : '');
 
+/** "in 5 min (14:23 UTC)", "in 2 h 10 min (16:33 UTC)", "now (14:23 UTC)": a deadline as people read it in chat. */
+export function dueInWords(dueAt: string, now: Date): string {
+  const due = new Date(dueAt);
+  if (Number.isNaN(due.getTime())) return 'soon';
+  const clock = `${due.toISOString().slice(11, 16)} UTC${due.toISOString().slice(0, 10) === now.toISOString().slice(0, 10) ? '' : ` on ${due.toISOString().slice(0, 10)}`}`;
+  const minutes = Math.round((due.getTime() - now.getTime()) / 60_000);
+  if (minutes <= 0) return `now (${clock})`;
+  const hours = Math.floor(minutes / 60);
+  return `in ${hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`} (${clock})`;
+}
+
 /** The chat message for one notification of the outbox. */
-export function notificationActivity(kind: string, caseNumber: string, caseTitle: string, payload: Record<string, unknown>): Partial<Activity> {
+export function notificationActivity(kind: string, caseNumber: string, caseTitle: string, payload: Record<string, unknown>, now: Date = new Date()): Partial<Activity> {
   const about = `${caseNumber}${caseTitle ? ` (${caseTitle})` : ''}`;
   switch (kind) {
     case 'survey':
       return { type: 'message', text: `Your case ${about} is resolved. Would you tell us how we did?`, attachments: [surveyCard(caseNumber, caseTitle)] };
     case 'agent_reply':
       return { type: 'message', text: `${str(payload, 'from') || 'Your agent'} replied on ${about}:\n\n${str(payload, 'text')}` };
-    case 'sla_warning':
-      return { type: 'message', text: `⚠️ SLA warning on ${about}: ${str(payload, 'message')}. Type "show ${caseNumber}" to work it.` };
+    case 'sla_warning': {
+      const due = str(payload, 'dueAt');
+      const what = str(payload, 'kpi') === 'first_response' ? 'first response' : 'resolution';
+      const when = due ? dueInWords(due, now) : 'soon';
+      return { type: 'message', text: `⚠️ SLA warning on ${about}: the ${what} is due ${when}. Type "show ${caseNumber}" to work it.` };
+    }
     case 'sla_failure':
       return { type: 'message', text: `🚨 SLA failed on ${about}: ${str(payload, 'message')}.` };
     case 'case_flagged':

@@ -82,6 +82,8 @@ export async function showCase(ctx: CommandContext, caseNumber: string, prefix?:
   const attachment = caseCard(view, { staff: isStaff(actor), ownerName: ownerName ?? null, queueName: queue?.name ?? null, timeZone: timeZone ?? 'UTC' });
   const current = view.stages.find((s) => s.current);
   const missing = current?.steps.filter((s) => !s.done).map((s) => s.label) ?? [];
-  const summary = `${prefix ? `${prefix} ` : ''}${caseNumber} is ${statusLabel(view.status).toLowerCase()}, stage ${current?.label ?? view.stage}${missing.length ? ` (to do: ${missing.join(', ')})` : ''}.`;
+  const state = `is ${statusLabel(view.status).toLowerCase()}, stage ${current?.label ?? view.stage}${missing.length ? ` (to do: ${missing.join(', ')})` : ''}.`;
+  // "You took CAS-01000. It is active, stage Identify …", or "CAS-01000 is active, stage Identify …".
+  const summary = prefix ? `${prefix} ${caseNumber}. It ${state}` : `${caseNumber} ${state}`;
   await ctx.turn.sendActivity(MessageFactory.attachment(attachment, summary));
 }

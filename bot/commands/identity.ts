@@ -21,7 +21,7 @@ export interface IdentityCommandContext {
 export type IdentityCommandHandler = (ctx: IdentityCommandContext, match: IntentMatch) => Promise<void>;
 
 const whoAmI: IdentityCommandHandler = async ({ turn, actor, source }) =>
-  reply(turn, actor ? `You are ${actor.displayName} (${actor.role}), ${source === 'signed-in' ? 'signed in on the chat page' : 'linked in this chat'}.` : 'I don\'t know you yet. Type "link <code>" or just describe your problem.');
+  reply(turn, actor ? `You are ${actor.displayName} (${actor.role}), ${source === 'signed-in' ? 'signed in on the chat page' : 'linked in this chat'}.` : 'I don\'t know you yet. Type "link" and your link code (for example "link K7Q2M9XW"), or just describe your problem.');
 
 const link: IdentityCommandHandler = async ({ turn, actor, source, identity, state, onUserLinked }, { entities }) => {
   if (source === 'signed-in') return reply(turn, `You are already signed in as ${actor?.displayName ?? 'yourself'}.`);

@@ -134,6 +134,26 @@ describe('the caseflow bot', () => {
     expect(replyText(replies)).toContain('That is something agents do.');
   });
 
+  it('takes what the customer describes next as information for their open case, not a new case; "status" finds it', async () => {
+    const casesBefore = await harness.database.db('cases').count<{ n: string }[]>('* as n');
+    const alice = await chat('alice', { signedInAs: 'alice' });
+    let replies = await alice.say('I tried that, the printer is still offline');
+    expect(replyText(replies)).toContain(`I've added that to ${caseNumber}`);
+    const notes = await eventually(
+      () => harness.database.db('activities as a').join('cases as c', 'c.id', 'a.case_id').where({ 'c.case_number': caseNumber }).pluck<string[]>('a.body'),
+      (bodies) => bodies.includes('I tried that, the printer is still offline'),
+    );
+    expect(notes).toContain('I tried that, the printer is still offline');
+    expect(await harness.database.db('cases').count<{ n: string }[]>('* as n')).toEqual(casesBefore);
+
+    // In another conversation, with no case named: her one open case.
+    const elsewhere = await chat('alice-elsewhere', { signedInAs: 'alice' });
+    replies = await elsewhere.say("what's the status of my case?");
+    expect(replyText(replies)).toContain(`${caseNumber} is active, stage Identify`);
+    replies = await elsewhere.say('any news on my printer problem?');
+    expect(replyText(replies)).toContain(`${caseNumber} is active`);
+  });
+
   it('never shows another customer\'s case, typed or forged in a card', async () => {
     const bob = await chat('bob', { signedInAs: 'bob' });
     let replies = await bob.say(`status ${caseNumber}`);
@@ -198,9 +218,9 @@ describe('the caseflow bot', () => {
     expect((await services.caseWork.getState(caseNumber, alice)).survey?.answeredAt).toBeNull();
   });
 
-  it('lets the customer answer the survey card, and stores her rating', async () => {
-    const alice = await chat('alice-survey', { signedInAs: 'alice' });
-    const replies = await alice.say({ type: ActivityTypes.Message, value: { action: 'answerSurvey', caseNumber, rating: '5', comment: 'quick' } });
+  it('lets the customer answer by typing "rate 5 …" with no case named (her one survey waiting), and stores her rating', async () => {
+    const alice = await chat('alice-rates', { signedInAs: 'alice' });
+    const replies = await alice.say('rate 5 quick');
     // The Update returns once its writes are recorded: the answer is stored by now.
     expect(await surveyResponsesOf(caseNumber)).toEqual([{ rating: 5, comment: 'quick' }]);
     expect(replyText(replies)).toBe(`Thank you! Your rating of 5/5 for ${caseNumber} is recorded.`);
@@ -317,7 +337,7 @@ describe('the caseflow bot for supervisors and agents', () => {
     expect(replyText(await gina.say(`hold ${caseNumber} waiting for parts`))).toContain(`You can't do that on ${caseNumber}`);
     expect((await stateOf()).status).toBe('active');
 
-    expect(replyText(await gina.say(`accept ${caseNumber}`))).toContain(`You accepted ${caseNumber} is active`);
+    expect(replyText(await gina.say(`accept ${caseNumber}`))).toContain(`You accepted ${caseNumber}. It is active`);
     expect(await stateOf()).toMatchObject({ ownerUserId: ginaId, queueId: goldQueue });
 
     // The case the conversation is about stands in for a missing case number from here on.
@@ -353,7 +373,7 @@ describe('the caseflow bot for supervisors and agents', () => {
     await eventually(() => services.caseRecords.findByCaseNumber(caseNumber), (record) => record?.queueId === standardQueue);
 
     // Now it is the standard queue's: sam, a standard agent, accepts it.
-    expect(replyText(await sam.say(`accept ${caseNumber}`))).toContain(`You accepted ${caseNumber} is active`);
+    expect(replyText(await sam.say(`accept ${caseNumber}`))).toContain(`You accepted ${caseNumber}. It is active`);
     expect((await stateOf()).ownerUserId).toBe(await userIdOf('sam'));
   });
 });

@@ -133,7 +133,7 @@ describe('the canonical scenario in Web Chat (headless Chromium, real Temporal a
     await say(gina, 'my queues');
     await waitForText(gina, /Gold support: 1 waiting/);
     await say(gina, 'take next');
-    await waitForText(gina, `You took ${caseNumber} is active, stage Identify`);
+    await waitForText(gina, `You took ${caseNumber}. It is active, stage Identify`);
     await say(gina, 'advance');
     await waitForText(gina, `${caseNumber} isn't ready for that`);
     // The case card's button, as the agent would click it.

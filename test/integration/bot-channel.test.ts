@@ -490,7 +490,7 @@ describe.each(databaseKinds)('the app\'s bot channel on %s (wired by app/wiring/
 
       // The bot took the visitor as the channel stamped them: nobody signed in, on the directline
       // channel, with the app's own connector as the way back (the client's serviceUrl was ignored).
-      expect(textOf(await say(app, conversation, 'who am i'))).toBe('I don\'t know you yet. Type "link <code>" or just describe your problem.');
+      expect(textOf(await say(app, conversation, 'who am i'))).toBe('I don\'t know you yet. Type "link" and your link code (for example "link K7Q2M9XW"), or just describe your problem.');
       const reference = await app.database.db('conversation_references').where({ conversation_id: conversationId }).first<{ channel_id: string; service_url: string; user_id: string | null }>('channel_id', 'service_url', 'user_id');
       expect(reference).toEqual({ channel_id: 'directline', service_url: `${app.baseUrl}/directline-connector`, user_id: null });
 
@@ -888,8 +888,8 @@ describe('bot adapter configuration', () => {
       const conversation = await startConversation(app);
       expect(textOf(await activitiesAfter(app, conversation))).toMatch(ANONYMOUS_WELCOME);
       expect(textOf(await say(app, conversation, 'help'))).toMatch(CUSTOMER_HELP);
-      expect(textOf(await say(app, conversation, 'link alice'))).toBe('I don\'t recognise that link code. Sign in on the chat page and type "link code" to get one, then type "link <code>" here.');
-      expect(textOf(await say(app, conversation, 'who am i'))).toBe('I don\'t know you yet. Type "link <code>" or just describe your problem.');
+      expect(textOf(await say(app, conversation, 'link alice'))).toBe('I don\'t recognise that link code. Sign in on the chat page and type "link code" to get one, then type "link" and that code here.');
+      expect(textOf(await say(app, conversation, 'who am i'))).toBe('I don\'t know you yet. Type "link" and your link code (for example "link K7Q2M9XW"), or just describe your problem.');
     });
   });
 });
