@@ -38,7 +38,8 @@ export function createKnowledgeActivities(db: Database) {
             key: `article:${input.caseNumber}:${article.id}`,
             caseId: found.id,
             kind: 'article_sent',
-            channels: ['email'],
+            // By email and in the customer's bound chat, whatever channel the case came in on.
+            channels: ['email', 'bot'],
             recipients: await notifications.resolveRecipients(found, { customer: true }),
             payload: {
               caseNumber: input.caseNumber,

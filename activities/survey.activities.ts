@@ -54,7 +54,7 @@ export function createSurveyActivities(db: Database, config: SurveyConfig) {
   return {
     /**
      * Creates the survey of a resolution and, in the same transaction, puts its link in the outbox
-     * for the customer (email always; the bot too for chat and web cases). Once per (case, episode):
+     * for the customer (by email and in their chat). Once per (case, episode):
      * a retry finds the survey and the outbox rows and adds nothing.
      * Returns only the survey's id: the token answers the survey without signing in, so it goes
      * to the customer through the outbox and never into the workflow's history.
@@ -75,7 +75,9 @@ export function createSurveyActivities(db: Database, config: SurveyConfig) {
             sentAt: input.sentAt,
             expiresAt: input.expiresAt,
           });
-          const channels: NotificationChannel[] = input.channel === 'chat' || input.channel === 'web' ? ['bot', 'email'] : ['email'];
+          // Email always; the customer's chat too, whatever channel the case came in on (delivered
+          // only where they have a chat bound to their account).
+          const channels: NotificationChannel[] = ['bot', 'email'];
           const notifications = createNotificationRepository(trx);
           await notifications.enqueue({
             key: `survey:${input.caseNumber}:${input.episode}`,

@@ -43,6 +43,11 @@ export function notificationActivity(kind: string, caseNumber: string, caseTitle
       const status = str(payload, 'status');
       if (status === 'customer_note') return { type: 'message', text: `The customer added information to ${about}:\n\n${str(payload, 'text')}` };
       if (status === 'accepted') return { type: 'message', text: `${str(payload, 'agent') || 'An agent'} is now working on ${about}.` };
+      if (status === 'waiting_for_customer') return { type: 'message', text: `We need something from you on ${about}${str(payload, 'reason') ? `: ${str(payload, 'reason')}` : '.'} Type "add info ${caseNumber}: …" to answer.` };
+      if (status === 'on_hold') return { type: 'message', text: `Work on ${about} is paused for now; we will tell you when it goes on.` };
+      if (status === 'resumed') return { type: 'message', text: `We are working on ${about} again.` };
+      if (status === 'transferred') return { type: 'message', text: `${about} moved to the team best placed to help; they will be in touch.` };
+      if (status === 'resolved') return { type: 'message', text: `${about} is resolved:\n\n${str(payload, 'text')}\n\nIf it is not solved, type "reopen ${caseNumber}".` };
       return { type: 'message', text: `${about} is now ${status.replaceAll('_', ' ')}${str(payload, 'reason') ? `: ${str(payload, 'reason')}` : ''}.` };
     }
     default:

@@ -248,6 +248,16 @@ function statusChange(payload: Readonly<Record<string, unknown>>, caseTitle: str
       return { subject: `Case reopened - ${caseTitle}`, body: [about, `The case was reopened${reason ? `: ${reason}` : '.'}`, footer] };
     case 'accepted':
       return { subject: `An agent is working on your case - ${caseTitle}`, body: [about, `${str(payload, 'agent') || 'An agent'} has taken your case and will be in touch.`, footer] };
+    case 'waiting_for_customer':
+      return { subject: `We need something from you - ${caseTitle}`, body: [about, `We are waiting for your answer${reason ? `: ${reason}` : '.'} Reply to this email to add it to your case.`, footer] };
+    case 'on_hold':
+      return { subject: `Your case is on hold - ${caseTitle}`, body: [about, 'Work on your case is paused for now; we will let you know when it goes on.', footer] };
+    case 'resumed':
+      return { subject: `Work on your case goes on - ${caseTitle}`, body: [about, 'We are working on your case again.', footer] };
+    case 'transferred':
+      return { subject: `Your case moved to another team - ${caseTitle}`, body: [about, 'Your case was passed to the team best placed to help; they will be in touch.', footer] };
+    case 'resolved':
+      return { subject: `Your case is resolved - ${caseTitle}`, body: [about, `How we solved it:\n\n${str(payload, 'text')}`, 'If it is not solved, reply to this email to reopen it.', footer] };
     default:
       return { subject: `Case ${status.replace(/_/g, ' ') || 'updated'} - ${caseTitle}`, body: [about, reason, footer] };
   }

@@ -8,4 +8,6 @@ export const PATCHES = {
   customerToldOnAccept: 'customer-told-on-accept',
   /** A write the database refuses for good puts the case on the operators' "needing attention" list. */
   caseProblemsReported: 'case-problems-reported',
+  /** The customer hears (email, chat) when the case is put on hold or waits for them, resumes, moves to another team, and is resolved (with its text). */
+  customerToldOfProgress: 'customer-told-of-progress',
 } as const;

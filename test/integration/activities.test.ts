@@ -552,10 +552,10 @@ describe.each(databaseKinds)('case activities on %s', (kind) => {
       expect(surveyToken(SURVEY_SECRET, caseNumber, 2)).not.toBe(token);
     });
 
-    it('emails the survey only for an email case', async () => {
+    it('sends the survey of an email case to the customer\'s chat too (a chat bound to their account gets the card)', async () => {
       const caseNumber = await openCase({ type: 'contact', id: ids.goldContact }, 'email');
       await run('sendSurvey', { caseNumber, episode: 1, channel: 'email', sentAt: WORKFLOW_TIME, expiresAt: '2027-02-15T10:00:00.000Z' });
-      expect(await db('notifications').where({ case_id: await caseId(caseNumber) }).pluck('channel')).toEqual(['email']);
+      expect((await db('notifications').where({ case_id: await caseId(caseNumber) }).pluck('channel')).sort()).toEqual(['bot', 'email']);
     });
 
     it('keeps the first answer and marks the survey answered', async () => {
@@ -576,7 +576,7 @@ describe.each(databaseKinds)('case activities on %s', (kind) => {
   });
 
   describe('linkArticle', () => {
-    it('links and emails an article to the customer once', async () => {
+    it('links an article and sends it to the customer once, by email and in chat', async () => {
       const caseNumber = await openCase({ type: 'contact', id: ids.goldContact });
       const article = await db('knowledge_articles').where({ article_number: 'KA-01002' }).first<{ id: string; title: string; content: string }>('id', 'title', 'content');
       const input = { caseNumber, articleId: article.id, linkedByUserId: ids.gina, linkedAt: WORKFLOW_TIME, sendToCustomer: true };
@@ -588,15 +588,15 @@ describe.each(databaseKinds)('case activities on %s', (kind) => {
       expect(links).toHaveLength(1);
       expect(iso(links[0]?.linked_at)).toBe(WORKFLOW_TIME);
       expect(iso(links[0]?.sent_at)).toBe(WORKFLOW_TIME);
-      const notes = await db('notifications').where({ case_id: id }).select<Row[]>('*');
-      expect(notes).toHaveLength(1);
-      expect(notes[0]).toMatchObject({
+      const notes = await db('notifications').where({ case_id: id }).orderBy('channel').select<Row[]>('*');
+      expect(notes.map((n) => n.channel)).toEqual(['bot', 'email']);
+      expect(notes[1]).toMatchObject({
         idempotency_key: `article:${caseNumber}:${article.id}:email:${ids.alice}`,
         kind: 'article_sent',
         channel: 'email',
         recipient_email: DEMO.goldContactEmail,
       });
-      expect(notes[0]?.payload).toMatchObject({ caseNumber, articleNumber: 'KA-01002', title: article.title, content: article.content });
+      expect(notes[1]?.payload).toMatchObject({ caseNumber, articleNumber: 'KA-01002', title: article.title, content: article.content });
     });
 
     it('fails for good, as ArticleNotFound, on an unknown or unpublished article', async () => {

@@ -136,6 +136,26 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    // Recorded after the `customer-told-of-progress` patch: the customer hears that the case waits
+    // for them, that it is on hold and resumed, and how it was resolved; then the survey and closing.
+    name: 'progress-told-v3',
+    async run({ harness, gina, alice }) {
+      const handle = await openAndIdentify(harness, gina);
+      await handle.executeUpdate(messages.holdCaseUpdate, { args: [{ actor: gina, status: 'waiting_for_customer', reason: 'Which printer model is it?' }] });
+      // The customer's answer resumes the case by itself.
+      await handle.executeUpdate(messages.addCustomerNoteUpdate, { args: [{ actor: alice, text: 'A LaserJet 4000' }] });
+      await handle.executeUpdate(messages.holdCaseUpdate, { args: [{ actor: gina, status: 'on_hold', reason: 'Driver ordered from the vendor' }] });
+      await handle.executeUpdate(messages.resumeCaseUpdate, { args: [{ actor: gina }] });
+      await handle.executeUpdate(messages.recordKnowledgeSearchUpdate, { args: [{ actor: gina, query: 'laserjet offline' }] });
+      await handle.executeUpdate(messages.advanceStageUpdate, { args: [{ actor: gina }] });
+      await handle.executeUpdate(messages.resolveCaseUpdate, { args: [{ actor: gina, resolutionText: 'Updated the LaserJet driver', resolutionType: 'problem_solved' }] });
+      await handle.executeUpdate(messages.answerSurveyUpdate, { args: [{ actor: alice, rating: 5, comment: 'Told at every step' }] });
+      const result = await handle.result();
+      expect(result.status).toBe('closed');
+      return handle;
+    },
+  },
+  {
     // A value that reached the workflow anyway (a product that does not exist, set on a live
     // case): the case row is refused for good, and the case is reported as needing attention
     // (patch case-problems-reported); the Update still returns and the case goes on.

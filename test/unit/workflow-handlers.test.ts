@@ -196,7 +196,16 @@ describe('status and details', () => {
     const port = recordingEffects();
     holdCase.apply(s, AT, { actor: gina, status: 'waiting_for_customer', reason: 'asked for the model' }, port);
     expect(s.kpis.map((k) => k.status)).toEqual(['paused', 'paused']);
-    expect(port.effects).toEqual([{ kind: 'kpi', kpi: 'first_response' }, { kind: 'kpi', kpi: 'resolve' }, { kind: 'record' }]);
+    // The customer hears what is asked of them (the reason of a plain hold may be internal: not told).
+    expect(port.effects).toEqual([
+      { kind: 'kpi', kpi: 'first_response' },
+      { kind: 'kpi', kpi: 'resolve' },
+      notify('progress:2', 'status_change', { customer: true }, { status: 'waiting_for_customer', reason: 'asked for the model' }),
+      { kind: 'record' },
+    ]);
+    const onHold = recordingEffects();
+    holdCase.apply(newCase({ ownerUserId: 'gina' }), AT, { actor: gina, status: 'on_hold', reason: 'waiting for the vendor (internal)' }, onHold);
+    expect(onHold.effects).toContainEqual(notify('progress:2', 'status_change', { customer: true }, { status: 'on_hold' }));
   });
 
   it('resume: only from a hold status, by someone who works the case', () => {
@@ -435,6 +444,21 @@ describe('queue operations: refusals and effects', () => {
     expect(port.effects).toEqual([notify('accepted:2', 'status_change', { customer: true }, { status: 'accepted', agent: 'gina' }), RECORD]);
   });
 
+  it('hold, resume, transfer and resolve replayed from histories recorded before the progress notices: none', () => {
+    workflowContext.patched = false;
+    try {
+      const port = recordingEffects();
+      const s = newCase({ ownerUserId: 'gina' });
+      holdCase.apply(s, AT, { actor: gina, status: 'waiting_for_customer', reason: 'asked' }, port);
+      resumeCase.apply(s, AT, { actor: gina }, port);
+      transferCase.apply(s, AT, { actor: gina, queueId: OTHER_QUEUE }, port);
+      resolveCase.apply(newCase({ ownerUserId: 'gina', stage: 'resolve' }), AT, { actor: gina, resolutionText: 'Fixed', resolutionType: 'problem_solved' }, port);
+      expect(port.effects.filter((e) => e.kind === 'notify')).toEqual([]);
+    } finally {
+      workflowContext.patched = true;
+    }
+  });
+
   it('accept replayed from a history recorded before the notice: no notification', () => {
     workflowContext.patched = false;
     try {
@@ -468,7 +492,7 @@ describe('queue operations: refusals and effects', () => {
     const s = newCase({ ownerUserId: 'gina' });
     const port = recordingEffects();
     transferCase.apply(s, AT, { actor: gina, queueId: OTHER_QUEUE }, port);
-    expect([s.queueId, s.ownerUserId, port.effects]).toEqual([OTHER_QUEUE, null, [RECORD]]);
+    expect([s.queueId, s.ownerUserId, port.effects]).toEqual([OTHER_QUEUE, null, [notify('progress:2', 'status_change', { customer: true }, { status: 'transferred' }), RECORD]]);
   });
 
   it('assign and yank: the exact refusals and the new owner', () => {
@@ -510,7 +534,7 @@ describe('status and details: refusals and effects', () => {
     resumeCase.apply(s, AT, { actor: gina }, port);
     expect([s.status, s.statusReason]).toEqual(['active', 'in progress']);
     expect(s.kpis.map((k) => k.status)).toEqual(['in_progress', 'in_progress']);
-    expect(port.effects).toEqual([{ kind: 'kpi', kpi: 'first_response' }, { kind: 'kpi', kpi: 'resolve' }, RECORD]);
+    expect(port.effects).toEqual([{ kind: 'kpi', kpi: 'first_response' }, { kind: 'kpi', kpi: 'resolve' }, notify('progress:3', 'status_change', { customer: true }, { status: 'resumed' }), RECORD]);
   });
 
   it('priority: the exact refusals; a change is recorded', () => {
@@ -727,6 +751,7 @@ describe('resolution, cancellation, reopening: refusals and effects', () => {
           totalMinutesSpent: 42, resolvedAt: AT, resolvedByUserId: 'gina', charge: { entitlementId: 'ent-minutes', channel: 'email', terms: 42 },
         },
       },
+      notify('resolved:1', 'status_change', { customer: true }, { status: 'resolved', text: 'Fixed', resolutionType: 'problem_solved' }),
       { kind: 'survey', input: { caseNumber: 'CAS-01000', episode: 1, channel: 'email', sentAt: AT, expiresAt } },
       RECORD,
     ]);

@@ -241,10 +241,10 @@ describe('resolution, entitlement and survey', () => {
       (rows) => rows.length > 0,
     );
     expect(surveys).toHaveLength(1);
-    // One survey mail to the customer; an email case gets no chat card.
+    // One survey to the customer by email, and in her chat too though the case came by email.
     const surveyNotices = await notifications(resolved.caseNumber, 'survey');
-    expect(surveyNotices.map((n) => [n.channel, n.recipient_user_id])).toEqual([['email', alice.userId]]);
-    expect(String(surveyNotices[0]!.payload.link)).toMatch(/^http:\/\/caseflow\.test\/surveys\/.+/);
+    expect(surveyNotices.map((n) => [n.channel, n.recipient_user_id]).sort()).toEqual([['bot', alice.userId], ['email', alice.userId]]);
+    expect(String(surveyNotices.find((n) => n.channel === 'email')!.payload.link)).toMatch(/^http:\/\/caseflow\.test\/surveys\/.+/);
 
     await refused(handle.executeUpdate(messages.answerSurveyUpdate, { args: [{ actor: gina, rating: 5, comment: '' }] }), 'NotAllowed');
     await refused(handle.executeUpdate(messages.answerSurveyUpdate, { args: [{ actor: alice, rating: 9, comment: '' }] }), 'InvalidInput');

@@ -69,6 +69,7 @@ export const transferCase = caseUpdate(
   (s, _at, { queueId }, effects) => {
     s.queueId = queueId;
     s.ownerUserId = null;
+    if (patched(PATCHES.customerToldOfProgress)) effects.notify(s, `progress:${s.version + 1}`, 'status_change', { customer: true }, { status: 'transferred' });
     effects.changed(s);
   },
 );

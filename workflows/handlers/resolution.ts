@@ -1,4 +1,4 @@
-import { uuid4 } from '@temporalio/workflow';
+import { patched, uuid4 } from '@temporalio/workflow';
 import { canWorkCase, isCaseCustomer, isQueueMember } from '../../domain/case-permissions';
 import { RESOLUTION_TYPES } from '../../domain/case-commands';
 import { termsToConsume } from '../../domain/entitlement';
@@ -6,6 +6,7 @@ import { cancelClock } from '../../domain/sla-clock';
 import { stageDefinition } from '../../domain/process-flow';
 import { accessFacts, openActivities } from '../case-state';
 import * as messages from '../messages';
+import { PATCHES } from '../patches';
 import { refuse } from '../refusals';
 import { caseWorkers, succeedAllClocks } from '../sla-timers';
 import { caseUpdate, requireOpen, requireOpenForWorker, requireText } from './case-update';
@@ -53,6 +54,9 @@ export const resolveCase = caseUpdate(
         charge,
       },
     });
+    if (patched(PATCHES.customerToldOfProgress)) {
+      effects.notify(s, `resolved:${s.episode}`, 'status_change', { customer: true }, { status: 'resolved', text: resolutionText, resolutionType });
+    }
     const expiresAt = plusMinutes(at, s.settings.surveyResponseMinutes);
     s.survey = { episode: s.episode, sentAt: at, expiresAt, answeredAt: null, rating: null, expired: false };
     effects.enqueue({ kind: 'survey', input: { caseNumber: s.opening.caseNumber, episode: s.episode, channel: s.opening.channel, sentAt: at, expiresAt } });

@@ -1,6 +1,8 @@
+import { patched } from '@temporalio/workflow';
 import { PRIORITIES } from '../../domain/case';
 import { HOLD_STATUSES } from '../../domain/case-commands';
 import * as messages from '../messages';
+import { PATCHES } from '../patches';
 import { refuse } from '../refusals';
 import { setPriority, syncClocks } from '../sla-timers';
 import { caseUpdate, requireOpenForWorker, requireText, requireWorker } from './case-update';
@@ -19,6 +21,11 @@ export const holdCase = caseUpdate(
     s.status = status;
     s.statusReason = reason;
     syncClocks(s, at, effects);
+    // Added while cases were running: histories recorded before it replay without the notice.
+    if (patched(PATCHES.customerToldOfProgress)) {
+      // What the customer is asked for is theirs to read; why a case is on hold may be internal.
+      effects.notify(s, `progress:${s.version + 1}`, 'status_change', { customer: true }, status === 'waiting_for_customer' ? { status, reason } : { status });
+    }
     effects.changed(s);
   },
 );
@@ -33,6 +40,7 @@ export const resumeCase = caseUpdate(
     s.status = 'active';
     s.statusReason = 'in progress';
     syncClocks(s, at, effects);
+    if (patched(PATCHES.customerToldOfProgress)) effects.notify(s, `progress:${s.version + 1}`, 'status_change', { customer: true }, { status: 'resumed' });
     effects.changed(s);
   },
 );
