@@ -1,7 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import { appendToNamedCase } from './intake/append-to-case';
 import { authenticationRefusal } from './intake/authentication';
-import { readMessage } from './intake/message';
+import { readMessage, storableMail } from './intake/message';
 import { namedCases } from './intake/named-cases';
 import { openCaseFromMessage } from './intake/open-case';
 import { resolveSender } from './intake/sender';
@@ -45,7 +45,8 @@ export function createEmailIntakeService(deps: EmailIntakeDependencies) {
      * Applies the case creation rules to one parsed message. Throws only on failures worth a retry
      * (database or Temporal unreachable): the SMTP listener answers those with a temporary error.
      */
-    async receive(mail: ParsedMail, envelope: SmtpEnvelope = {}): Promise<EmailIntakeResult> {
+    async receive(parsed: ParsedMail, envelope: SmtpEnvelope = {}): Promise<EmailIntakeResult> {
+      const mail = storableMail(parsed);
       const message = readMessage(mail, envelope);
       if ('kind' in message) return message;
       const { messageId } = message;

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import type { DirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';
 import type { UserAccountStatus, UserAccountStatusRepository } from '../../db/repositories/user.repository';
+import { findUnstorableText } from '../../domain/text';
 import { jsonDepthExceeds, TOO_DEEP_DETAIL } from '../http/json-bounds';
 import { sendBotProblem } from '../http/problem';
 import { DirectLineStreams, parseWatermark } from './stream';
@@ -320,6 +321,9 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     if (Buffer.byteLength(JSON.stringify(content)) > MAX_ACTIVITY_BYTES) {
       return fail(res, 413, 'TooLarge', `the activity must be at most ${MAX_ACTIVITY_BYTES / 1024} kB of JSON`);
     }
+    // The transcript is jsonb: a NUL or half a surrogate pair would fail the write (it was a 500).
+    const unstorable = findUnstorableText({ ...content, from });
+    if (unstorable) return fail(res, 400, 'BadArgument', `${unstorable.field} ${unstorable.problem}: remove it and send the message again`);
     const stored = await transcripts.append(conversationId, (watermark) => ({
       ...content,
       type: body.type,

@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import { findUnstorableText } from '../../domain/text';
 import type { BotProblem } from './problem';
 import { jsonDepthExceeds, TOO_DEEP_DETAIL } from './json-bounds';
 
@@ -45,5 +46,8 @@ export function checkInboundActivity(body: unknown): InboundActivityCheck {
     return [{ pointer: `/body/${path.join('/')}`, detail: why }];
   });
   if (errors.length > 0) return badRequest(errors.map((e) => `${e.pointer.slice('/body/'.length).replace('/', '.')} ${e.detail}`).join('; '), errors);
+  // Bot state and transcripts are stored as jsonb: text PostgreSQL cannot keep is refused here.
+  const unstorable = findUnstorableText(body);
+  if (unstorable) return badRequest(`${unstorable.field} ${unstorable.problem}`, [{ pointer: `/body/${unstorable.field.replaceAll('.', '/')}`, detail: unstorable.problem }]);
   return { ok: true, activity: body as Activity };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
+import { storableText } from '../../domain/text';
 import type { EmailRefusal, SmtpEnvelope } from './types';
 
 /** A message the intake will consider: who sent it, its text and the Message-ID it is known by. */
@@ -10,6 +11,27 @@ export interface InboundMessage {
   readonly displayName: string;
   readonly text: string;
   readonly messageId: string;
+}
+
+/**
+ * The message with text PostgreSQL cannot store (a NUL, half a surrogate pair: `=00` in a subject
+ * is enough) replaced by U+FFFD: a real mail server would retry a 451 for days, and refusing
+ * someone's mail over one invisible character helps nobody. The case opens with the rest intact.
+ */
+export function storableMail(mail: ParsedMail): ParsedMail {
+  const clean = (value: string | undefined) => (value === undefined ? undefined : storableText(value));
+  const address = (field: ParsedMail['from']): ParsedMail['from'] =>
+    field && { ...field, text: storableText(field.text), value: field.value.map((a) => ({ ...a, name: storableText(a.name ?? '') })) };
+  return {
+    ...mail,
+    subject: clean(mail.subject),
+    text: clean(mail.text),
+    ...(typeof mail.html === 'string' ? { html: storableText(mail.html) } : {}),
+    messageId: clean(mail.messageId),
+    inReplyTo: clean(mail.inReplyTo),
+    from: address(mail.from),
+    attachments: mail.attachments.map((file) => ({ ...file, ...(file.filename === undefined ? {} : { filename: storableText(file.filename) }) })),
+  } as ParsedMail;
 }
 
 /** The sender, text and Message-ID of a message; a refusal when it names no sender or is an automatic reply. */

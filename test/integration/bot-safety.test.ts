@@ -245,6 +245,20 @@ describe('the bot channel in test mode, with the channel\'s Connector service on
       expectProblem(await call(`${app.baseUrl}/api/messages`, { method: 'POST', rawBody: '[1,2]' }), 400, /object/);
     });
 
+    it('answers text PostgreSQL cannot store (a NUL, half a surrogate pair) with 400 naming the field, on Direct Line and /api/messages', async () => {
+      // Found by the soak: the transcript write failed and the chat got a 500.
+      const conversation = await startConversation(app);
+      const before = (await transcript(app, conversation)).length;
+      for (const text of ['printer\u0000 offline', 'the scanner \ud83d jams']) {
+        const answer = await postActivity(app, conversation, { type: 'message', text });
+        expectProblem(answer, 400, /text must not contain/);
+      }
+      expect((await transcript(app, conversation)).length).toBe(before);
+      const messages = await call(`${app.baseUrl}/api/messages`, { method: 'POST', body: { ...channelActivity(connector.url, 'conv-nul'), text: 'hi\u0000' } });
+      expectProblem(messages, 400, /text must not contain a NUL/);
+      expect(messages.body.errors).toEqual([expect.objectContaining({ pointer: '/body/text' })]);
+    });
+
     it('answers a deeply nested activity with 400, on /api/messages and on Direct Line', async () => {
       const deep = nested(5_000);
       const conversation = await startConversation(app);

@@ -226,6 +226,15 @@ describe.each(databaseKinds)('email intake on a real Temporal server (%s)', (kin
     expect(await world.db('email_messages').where({ message_id: bobs }).orderBy('from_address').pluck('from_address')).toEqual([DEMO.goldContactEmail, DEMO.standardContactEmail]);
   });
 
+  it('opens the case of a mail whose subject holds a NUL, with U+FFFD in its place, instead of a temporary failure', async () => {
+    // Found by the soak: the message row failed to insert and the sender was told 451 (retry), for days.
+    const info = await send(world.listener.port, { from: ALICE, subject: 'Printer\u0000 offline', text: 'It says offline.\u0000' });
+    const caseNumber = caseNumberIn(info.response);
+    const row = await eventually(() => world.db('cases').where({ case_number: caseNumber }).first<{ title: string; description: string }>(), (r) => r !== undefined);
+    expect(row.title).toBe('Printer\uFFFD offline');
+    expect(row.description).toContain('It says offline.');
+  });
+
   it('refuses a message whose sender failed DMARC by the receiving MTA, opening nothing', async () => {
     const before = await count(world.db, 'cases');
     const sending = send(world.listener.port, {
