@@ -31,7 +31,7 @@ export function storableMail(mail: ParsedMail): ParsedMail {
     inReplyTo: clean(mail.inReplyTo),
     from: address(mail.from),
     attachments: mail.attachments.map((file) => ({ ...file, ...(file.filename === undefined ? {} : { filename: storableText(file.filename) }) })),
-  } as ParsedMail;
+  };
 }
 
 /** The sender, text and Message-ID of a message; a refusal when it names no sender or is an automatic reply. */
