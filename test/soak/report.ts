@@ -45,7 +45,7 @@ export function formatSoakResult(result: SoakResult): string {
           const key = /^2\d\d$/.test(status) ? '2xx' : status in counts ? status : 'other';
           counts[key] = (counts[key] ?? 0) + n;
         }
-        const notes = p.failures.length > 0 ? `${p.failures.length} failed: ${p.failures[0]}` : '';
+        const notes = [p.failures.length > 0 ? `${p.failures.length} failed: ${p.failures[0]}` : '', p.notes ?? ''].filter(Boolean).join('; ');
         return [
           p.name,
           ms(p.durationMs),
