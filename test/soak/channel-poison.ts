@@ -67,7 +67,8 @@ export async function channelPoison(ctx: SoakContext, phase: string): Promise<vo
   );
   // Every case opened is worked to resolved, as all the soak's cases are.
   for (const [i, caseNumber] of opened.entries()) await ctx.resolveCase(phase, ctx.gina, caseNumber, `${ctx.runId}-channel-poison-${i}`);
-  const note = `${opened.length} cases opened (${unstorable.length} with U+FFFD in place of the bad text), ${outcomes.length - opened.length} refused`;
+  const refused = outcomes.filter((o) => o.clean && o.caseNumber === null).length;
+  const note = `${opened.length} cases opened (${unstorable.length} with U+FFFD in place of the bad text), ${refused} refused, ${outcomes.length - clean} failed`;
   ctx.note(phase, note);
 }
 
@@ -88,7 +89,8 @@ async function chatOpening(ctx: SoakContext, phase: string, what: string, proble
       const clean = posted.status === 400 || posted.status === 422;
       return { what, caseNumber: null, answer: `${clean ? 'refused' : 'failed'} with ${posted.status}: ${detailOf(posted.body) || JSON.stringify(posted.body).slice(0, 120)}`, clean };
     }
-    const watermark = String(posted.body.id ?? '').split('|')[1] ?? '0';
+    const activityId = typeof posted.body.id === 'string' ? posted.body.id : '';
+    const watermark = activityId.split('|')[1] ?? '0';
     const page = await ctx.client.call(phase, 'GET', `${path}?watermark=${watermark}`, { token });
     const replies = ((page.body.activities ?? []) as { text?: string; from?: { role?: string } }[]).filter((a) => a.from?.role === 'bot');
     const said = replies.map((r) => r.text ?? '').join('\n');
@@ -109,18 +111,19 @@ async function mails(ctx: SoakContext): Promise<Outcome[]> {
   const from = `Alice Gold <${DEMO.goldContactEmail}>`;
   const to = 'support@caseflow.example';
   const id = (n: number): string => `<${ctx.runId}-poison-${n}@contoso-gold.example>`;
-  // A raw message: CESU-8 bytes of a lone surrogate in the body, a NUL encoded in the subject, a case tag and a product code nobody knows.
+  // A raw message (nodemailer would encode a lone surrogate as U+FFFD): the CESU-8 bytes of one in
+  // the body, and a case tag and a product code nobody knows (the intake reads no product from mail).
   const raw = Buffer.concat([
     Buffer.from(
-      [`From: ${from}`, `To: ${to}`, `Message-ID: ${id(3)}`, 'Subject: =?UTF-8?Q?Re:_[CAS-99999]_Fax=00_broken?=', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'Product: NOPE-0000. Half a pair: '].join('\r\n'),
+      [`From: ${from}`, `To: ${to}`, `Message-ID: ${id(3)}`, 'Subject: Re: [CAS-99999] Fax broken', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'Product: NOPE-0000. Half a pair: '].join('\r\n'),
     ),
     Buffer.from([0xed, 0xa0, 0x80]),
-    Buffer.from(' and a NUL: \u0000 end.\r\n'),
+    Buffer.from(' end.\r\n'),
   ]);
   const messages: [string, Parameters<typeof transport.sendMail>[0]][] = [
     ['mail: NUL in subject and body', { from, to, messageId: id(1), subject: 'Printer\u0000 offline', text: 'It stopped\u0000 printing.' }],
     ['mail: lone surrogates in subject and body', { from, to, messageId: id(2), subject: 'Scanner \ud800 jams', text: 'Every page \udc00 jams.' }],
-    ['mail (raw): NUL and surrogate bytes, unknown case tag and product', { envelope: { from: DEMO.goldContactEmail, to: [to] }, raw }],
+    ['mail (raw): surrogate bytes, unknown case tag and product', { envelope: { from: DEMO.goldContactEmail, to: [to] }, raw }],
     ['mail: HTML only, NUL and surrogate entities', { from, to, messageId: id(4), subject: 'Monitor flickers', html: '<p>It flickers &#0; then &#xD800; goes dark.</p>' }],
   ];
   const outcomes: Outcome[] = [];
