@@ -28,6 +28,12 @@ import { latencyStats, type LatencyStats } from './report';
  *  c. poison input on case routes (NUL, lone surrogates, unknown product/queue/user/article ids): 422;
  *  d. optionally the Temporal dev server stopped (SIGTERM, then SIGKILL) and started again: 503
  *     with Retry-After meanwhile; the requests retried with their keys succeed once; timers fire.
+ *  e. poison input through the chat (Direct Line) and email (SMTP): refused clearly or a case with
+ *     storable text, nothing wedged (channel-poison.ts);
+ *  f. lifecycles while PostgreSQL connections of the server and worker are terminated every few
+ *     seconds: both processes survive, every lifecycle completes (pg-terminations.ts);
+ *  g. SLA warnings and failures falling due while no worker runs: each fires once when one starts
+ *     again, and how late (sla-timers.ts).
  *
  * Then every case is checked in the database (one resolution activity, one entitlement usage, one
  * survey; the entitlement decremented once per case) and the reconciliation must be clean.
