@@ -47,7 +47,7 @@ export async function channelPoison(ctx: SoakContext, phase: string): Promise<vo
   for (const o of outcomes) ctx.say(`${phase}: ${o.what}: ${o.answer}`);
 
   const clean = outcomes.filter((o) => o.clean).length;
-  ctx.addCheck(check(`${phase}: each chat/mail refused clearly or opened a case`, `${outcomes.length} clean`, `${clean} clean${clean < outcomes.length ? ` (${outcomes.filter((o) => !o.clean).map((o) => `${o.what}: ${o.answer}`).join('; ').slice(0, 300)})` : ''}`, clean === outcomes.length));
+  ctx.addCheck(check(`${phase}: each chat/mail refused clearly or opened a case`, `${outcomes.length} clean`, `${clean} clean${clean < outcomes.length ? ` (${outcomes.filter((o) => !o.clean).map((o) => `${o.what}: ${o.answer}`).join('; ').slice(0, 240)})` : ''}`, clean === outcomes.length));
 
   // The cases opened are recorded (their first write stored), and with storable text.
   const opened = outcomes.filter((o) => o.caseNumber !== null).map((o) => o.caseNumber!);

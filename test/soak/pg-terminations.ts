@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { check, type SoakContext } from './context';
-import { sleep } from './processes';
+import { caseWorkflowId } from '../../domain/case-number';
+import { sleep, waitFor } from './processes';
 
 /**
  * Phase 4: PostgreSQL connections terminated under load. While `cases` lifecycles run, a loop
@@ -58,7 +59,18 @@ export async function pgTerminations(ctx: SoakContext, options: PgTerminationOpt
     await admin.end().catch(() => undefined);
   }
   const total = terminated.reduce((a, b) => a + b, 0);
-  const note = `${terminated.length} termination rounds, ${total} connections terminated (${terminated.join('/') || '-'})${errors.length ? `; ${errors.length} rounds failed: ${errors[0]}` : ''}`;
+  // The phase's cases (runner.ts titles them `Soak <phase> <i>: …`), as the soak's final checks see every case.
+  const caseNumbers = await ctx.db('cases').whereLike('title', `Soak ${name} %`).pluck<string[]>('case_number');
+  let shape = '';
+  await waitFor(`the ${name} cases' resolution, usage and survey rows`, Math.max(1_000, Math.min(30_000, ctx.remainingMs() - 60_000)), async () => {
+    shape = await episodeShape(ctx, caseNumbers);
+    return shape === `${options.cases} × 1/1/1` ? true : undefined;
+  }, 1_000).catch(() => undefined);
+  ctx.addCheck(check(`${name}: every case resolution/usage/survey rows`, `${options.cases} × 1/1/1`, shape));
+  const retried = await retriedActivities(ctx, caseNumbers);
+  const note =
+    `${terminated.length} termination rounds, ${total} connections terminated (${terminated.join('/') || '-'})${errors.length ? `; ${errors.length} rounds failed: ${errors[0]}` : ''}` +
+    `; ${retried} activities took more than one attempt`;
   ctx.say(`${name}: ${note}`);
   ctx.note(name, note);
   ctx.addCheck(check(`${name}: connections of the server and worker terminated`, 'at least 1', String(total), total >= 1));
@@ -74,4 +86,28 @@ export async function pgTerminations(ctx: SoakContext, options: PgTerminationOpt
   );
   const violations = ctx.client.traffic.violations.filter((v) => v.phase === name);
   ctx.addCheck(check(`${name}: responses only 2xx/409/503+Retry-After`, '0 others', `${violations.length} others${violations.length ? ` (${violations[0]!.request}: ${violations[0]!.problem.slice(0, 120)})` : ''}`));
+}
+
+async function episodeShape(ctx: SoakContext, caseNumbers: readonly string[]): Promise<string> {
+  const rows = await ctx.db.raw<{ rows: { resolutions: string; usages: string; surveys: string; n: string }[] }>(
+    `select r.n as resolutions, u.n as usages, s.n as surveys, count(*) as n
+       from cases c
+       cross join lateral (select count(*) as n from activities a where a.case_id = c.id and a.type = 'resolution') r
+       cross join lateral (select count(*) as n from entitlement_usages e where e.case_id = c.id) u
+       cross join lateral (select count(*) as n from surveys v where v.case_id = c.id) s
+      where c.case_number = any(?)
+      group by 1, 2, 3 order by 4 desc`,
+    [[...caseNumbers]],
+  );
+  return rows.rows.map((r) => `${r.n} × ${r.resolutions}/${r.usages}/${r.surveys}`).join(', ') || 'none';
+}
+
+/** Activities of these cases' workflows that started more than once (a retry after a database error). */
+async function retriedActivities(ctx: SoakContext, caseNumbers: readonly string[]): Promise<number> {
+  let retried = 0;
+  for (const caseNumber of caseNumbers) {
+    const history = await ctx.temporal.workflow.getHandle(caseWorkflowId(caseNumber)).fetchHistory();
+    for (const event of history.events ?? []) if ((event.activityTaskStartedEventAttributes?.attempt ?? 0) > 1) retried += 1;
+  }
+  return retried;
 }

@@ -33,7 +33,11 @@ export function formatSoakResult(result: SoakResult): string {
   const out: string[] = [];
   out.push(
     `soak: ${o.cases} cases with worker kills every ${o.killEveryMs[0] / 1000}–${o.killEveryMs[1] / 1000} s${o.maxKills === undefined ? '' : ` (at most ${o.maxKills})`}${o.rampSeconds ? `, started over ${o.rampSeconds} s` : ''}` +
-      `${o.baselineCases > 0 ? `, ${o.baselineCases} without` : ''}; ${result.casesOpened} cases opened in all; ${Math.round(result.durationMs / 1000)} s`,
+      `${o.baselineCases > 0 ? `, ${o.baselineCases} without` : ''}` +
+      `${o.pgTerminateCases ? `; ${o.pgTerminateCases} while PostgreSQL connections are terminated` : ''}` +
+      `${o.slaCases ? `; ${o.slaCases} with SLA timers due while no worker runs` : ''}` +
+      `${o.channelPoison ? '; poison through chat and email' : ''}` +
+      `; ${result.casesOpened} cases opened in all; ${Math.round(result.durationMs / 1000)} s`,
     '',
   );
   out.push(
