@@ -156,3 +156,58 @@ export class DevServer {
     await this.child?.stop(signal);
   }
 }
+
+/** The worker processes: one at a time, SIGKILLed and started again on demand, restarted when one exits on its own. */
+export class Workers {
+  current: Child | undefined;
+  kills = 0;
+  starts = 0;
+  phase = 'setup';
+  readonly unexpectedExits: { phase: string; code: number | null; signal: string | null }[] = [];
+  private readonly expected = new WeakSet<Child>();
+  private supervising = true;
+
+  constructor(private readonly spawnWorker: () => Child) {}
+
+  /** Starts a worker; one that exits on its own is counted and started again a second later. */
+  start(): Child {
+    const child = this.spawnWorker();
+    this.starts += 1;
+    this.current = child;
+    void child.exited.then(({ code, signal }) => {
+      if (this.expected.has(child) || this.current !== child) return;
+      this.unexpectedExits.push({ phase: this.phase, code, signal });
+      setTimeout(() => {
+        if (this.supervising && this.current === child) this.start();
+      }, 1_000);
+    });
+    return child;
+  }
+
+  async kill(): Promise<void> {
+    const child = this.current;
+    if (!child) return;
+    this.expected.add(child);
+    await child.stop('SIGKILL');
+    this.kills += 1;
+    this.start();
+  }
+
+  /** SIGKILLs the worker and starts none: no worker runs until start(). */
+  async killAndHold(): Promise<void> {
+    const child = this.current;
+    if (!child) return;
+    this.expected.add(child);
+    this.current = undefined;
+    await child.stop('SIGKILL');
+    this.kills += 1;
+  }
+
+  async stop(): Promise<void> {
+    this.supervising = false;
+    if (this.current) {
+      this.expected.add(this.current);
+      await this.current.stop('SIGTERM', 5_000);
+    }
+  }
+}

@@ -33,7 +33,11 @@ export function formatSoakResult(result: SoakResult): string {
   const out: string[] = [];
   out.push(
     `soak: ${o.cases} cases with worker kills every ${o.killEveryMs[0] / 1000}–${o.killEveryMs[1] / 1000} s${o.maxKills === undefined ? '' : ` (at most ${o.maxKills})`}${o.rampSeconds ? `, started over ${o.rampSeconds} s` : ''}` +
-      `${o.baselineCases > 0 ? `, ${o.baselineCases} without` : ''}; ${result.casesOpened} cases opened in all; ${Math.round(result.durationMs / 1000)} s`,
+      `${o.baselineCases > 0 ? `, ${o.baselineCases} without` : ''}` +
+      `${o.pgTerminateCases ? `; ${o.pgTerminateCases} while PostgreSQL connections are terminated` : ''}` +
+      `${o.slaCases ? `; ${o.slaCases} with SLA timers due while no worker runs` : ''}` +
+      `${o.channelPoison ? '; poison through chat and email' : ''}` +
+      `; ${result.casesOpened} cases opened in all; ${Math.round(result.durationMs / 1000)} s`,
     '',
   );
   out.push(
@@ -45,7 +49,7 @@ export function formatSoakResult(result: SoakResult): string {
           const key = /^2\d\d$/.test(status) ? '2xx' : status in counts ? status : 'other';
           counts[key] = (counts[key] ?? 0) + n;
         }
-        const notes = p.failures.length > 0 ? `${p.failures.length} failed: ${p.failures[0]}` : '';
+        const notes = [p.failures.length > 0 ? `${p.failures.length} failed: ${p.failures[0]}` : '', p.notes ?? ''].filter(Boolean).join('; ');
         return [
           p.name,
           ms(p.durationMs),

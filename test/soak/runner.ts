@@ -9,7 +9,11 @@ import { createReconciliationRepository } from '../../db/repositories/reconcilia
 import { DEMO } from '../../db/seeds/demo';
 import { reconcile, temporalCaseWorkflows, type ReconciliationReport } from '../../services/reconciliation';
 import { detailOf, SoakClient, Traffic, type Answer, type Violation } from './http';
-import { Child, DevServer, openLog, sleep, waitFor } from './processes';
+import { channelPoison } from './channel-poison';
+import { check, range, type SoakCheck, type SoakContext, type SoakUser } from './context';
+import { pgTerminations } from './pg-terminations';
+import { Child, DevServer, openLog, sleep, waitFor, Workers } from './processes';
+import { slaTimersWithoutWorker } from './sla-timers';
 import { latencyStats, type LatencyStats } from './report';
 
 /**
@@ -24,6 +28,12 @@ import { latencyStats, type LatencyStats } from './report';
  *  c. poison input on case routes (NUL, lone surrogates, unknown product/queue/user/article ids): 422;
  *  d. optionally the Temporal dev server stopped (SIGTERM, then SIGKILL) and started again: 503
  *     with Retry-After meanwhile; the requests retried with their keys succeed once; timers fire.
+ *  e. poison input through the chat (Direct Line) and email (SMTP): refused clearly or a case with
+ *     storable text, nothing wedged (channel-poison.ts);
+ *  f. lifecycles while PostgreSQL connections of the server and worker are terminated every few
+ *     seconds: both processes survive, every lifecycle completes (pg-terminations.ts);
+ *  g. SLA warnings and failures falling due while no worker runs: each fires once when one starts
+ *     again, and how late (sla-timers.ts).
  *
  * Then every case is checked in the database (one resolution activity, one entitlement usage, one
  * survey; the entitlement decremented once per case) and the reconciliation must be clean.
@@ -58,15 +68,19 @@ export interface SoakOptions {
   /** PostgreSQL where a fresh database is created, and dropped at the end. */
   readonly adminUrl: string;
   readonly keepDatabase?: boolean;
+  /** Phase 2: cases whose first-response warning (1 min) and failure (2 min) fall due while no worker runs (0: skip). */
+  readonly slaCases?: number;
+  /** Phase 4: lifecycles while PostgreSQL connections are terminated (0: skip). */
+  readonly pgTerminateCases?: number;
+  /** Pause between terminations, ms, and how many rounds at most. */
+  readonly pgTerminateEveryMs?: readonly [number, number];
+  readonly pgTerminateRounds?: number;
+  /** Phase 6: poison input through the chat (Direct Line) and email (SMTP). */
+  readonly channelPoison?: boolean;
   readonly progress?: (line: string) => void;
 }
 
-export interface SoakCheck {
-  readonly name: string;
-  readonly expected: string;
-  readonly actual: string;
-  readonly ok: boolean;
-}
+export type { SoakCheck } from './context';
 
 export interface PhaseSummary {
   readonly name: string;
@@ -78,6 +92,8 @@ export interface PhaseSummary {
   readonly requestLatency: LatencyStats;
   readonly lifecycleLatency: LatencyStats | null;
   readonly failures: readonly string[];
+  /** What the phase measured beyond the counts (the SLA timers' lateness, connections terminated). */
+  readonly notes?: string;
 }
 
 export interface SoakResult {
@@ -108,61 +124,13 @@ export interface SoakResult {
   readonly logs: string;
 }
 
-interface User {
-  readonly username: string;
-  readonly token: string;
-}
+type User = SoakUser;
 
 const GOLD_ALLOWANCE = 1_000_000;
-const check = (name: string, expected: string, actual: string, ok = expected === actual): SoakCheck => ({ name, expected, actual, ok });
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+export const SOAK_APPLICATION_NAME = 'caseflow-soak';
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   return new Soak(options).run();
-}
-
-class Workers {
-  current: Child | undefined;
-  kills = 0;
-  starts = 0;
-  phase = 'setup';
-  readonly unexpectedExits: { phase: string; code: number | null; signal: string | null }[] = [];
-  private readonly expected = new WeakSet<Child>();
-  private supervising = true;
-
-  constructor(private readonly spawnWorker: () => Child) {}
-
-  /** Starts a worker; one that exits on its own is counted and started again a second later. */
-  start(): Child {
-    const child = this.spawnWorker();
-    this.starts += 1;
-    this.current = child;
-    void child.exited.then(({ code, signal }) => {
-      if (this.expected.has(child) || this.current !== child) return;
-      this.unexpectedExits.push({ phase: this.phase, code, signal });
-      setTimeout(() => {
-        if (this.supervising && this.current === child) this.start();
-      }, 1_000);
-    });
-    return child;
-  }
-
-  async kill(): Promise<void> {
-    const child = this.current;
-    if (!child) return;
-    this.expected.add(child);
-    await child.stop('SIGKILL');
-    this.kills += 1;
-    this.start();
-  }
-
-  async stop(): Promise<void> {
-    this.supervising = false;
-    if (this.current) {
-      this.expected.add(this.current);
-      await this.current.stop('SIGTERM', 5_000);
-    }
-  }
 }
 
 class Soak {
@@ -176,6 +144,8 @@ class Soak {
   private readonly caseNumbers = new Set<string>();
   private readonly devServerStops: SoakResult['faults']['devServerStops'][number][] = [];
   private readonly cleanups: { name: string; run: () => Promise<void> }[] = [];
+  /** Notes for a phase not yet in the table (added while it runs). */
+  private readonly pendingNotes = new Map<string, string>();
   private readonly progressState = { phase: 'setup', total: 0, done: 0, failed: 0 };
   private readonly logDir: string;
   private client!: SoakClient;
@@ -191,6 +161,9 @@ class Soak {
   private productId = '';
   private articleId = '';
   private reconciliation: ReconciliationReport | null = null;
+  private server!: Child;
+  private databaseName = '';
+  private smtpPort = 0;
 
   constructor(private readonly options: SoakOptions) {
     this.deadline = this.started + options.maxMinutes * 60_000;
@@ -213,6 +186,12 @@ class Soak {
         await this.phase('duplicates', () => this.duplicates());
         await this.phase('poison', () => this.poison());
       });
+      const o = this.options;
+      if (o.channelPoison) await this.phase('chat/email poison', () => channelPoison(this.context(), 'chat/email poison'));
+      if ((o.pgTerminateCases ?? 0) > 0) {
+        await pgTerminations(this.context(), { name: 'pg-terminate', cases: o.pgTerminateCases!, everyMs: o.pgTerminateEveryMs ?? [2_000, 5_000], rounds: o.pgTerminateRounds ?? 10 });
+      }
+      if ((o.slaCases ?? 0) > 0) await this.phase('sla-no-worker', () => slaTimersWithoutWorker(this.context(), 'sla-no-worker', o.slaCases!));
       if (this.options.devServerRestart) await this.phase('dev-server', () => this.devServerOutage());
       await this.phase('settle', () => this.settle());
       await this.finalChecks();
@@ -258,6 +237,7 @@ class Soak {
 
     // A fresh database, dropped at the end.
     const dbName = `caseflow_${this.runId}`;
+    this.databaseName = dbName;
     const admin = new pg.Client({ connectionString: o.adminUrl });
     await admin.connect();
     await admin.query(`create database ${dbName}`);
@@ -298,13 +278,14 @@ class Soak {
       TEMPORAL_ADDRESS: this.devServer.address,
       TEMPORAL_NAMESPACE: 'default',
       DATA_DIR: join(o.workDir, 'data'),
-      SMTP_LISTEN_PORT: '0',
+      SMTP_LISTEN_PORT: String((this.smtpPort = await freePort())),
       LOG_LEVEL: 'warn',
       CASE_ANSWER_TIMEOUT_SECONDS: String(o.answerTimeoutSeconds),
       ...(o.closeAfterMinutes === null ? {} : { SURVEY_RESPONSE_MINUTES: String(o.closeAfterMinutes), CASE_REOPEN_WINDOW_MINUTES: '0' }),
     };
     const serverLog = log('server');
     const server = new Child('server', process.execPath, [join(o.distDir, 'app', 'server.js')], env, serverLog);
+    this.server = server;
     this.cleanups.push({ name: 'server', run: () => server.stop('SIGTERM') });
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitFor(`the server to answer GET /health with 200 on ${baseUrl}`, 90_000, async () => {
@@ -321,7 +302,10 @@ class Soak {
     await first.waitForOutput(/worker polling/, 90_000);
     this.say(`worker (pid ${first.pid}) polling`);
 
-    this.db = openDatabase({ kind: 'postgres', url: databaseUrl, poolMax: 4 });
+    // Named, so that phase 4 terminates the app's connections and not the soak's own.
+    const soakUrl = new URL(databaseUrl);
+    soakUrl.searchParams.set('application_name', SOAK_APPLICATION_NAME);
+    this.db = openDatabase({ kind: 'postgres', url: soakUrl.toString(), poolMax: 4 });
     this.cleanups.push({ name: 'soak database handle', run: () => this.db.destroy() });
     this.client = new SoakClient(baseUrl, this.traffic, this.deadline);
     await this.prepareUsers();
@@ -426,6 +410,48 @@ class Soak {
     return caseNumber;
   }
 
+  /** What the phases in their own files (sla-timers.ts, pg-terminations.ts, channel-poison.ts) work with. */
+  private context(): SoakContext {
+    return {
+      runId: this.runId,
+      client: this.client,
+      db: this.db,
+      temporal: this.temporal,
+      workers: this.workers,
+      server: this.server,
+      adminUrl: this.options.adminUrl,
+      databaseName: this.databaseName,
+      smtpPort: this.smtpPort,
+      alice: this.alice,
+      gina: this.gina,
+      sue: this.sue,
+      agents: this.agents,
+      customers: this.customers,
+      resolution: this.resolution,
+      say: (line) => this.say(line),
+      addCheck: (c) => void this.checks.push(c),
+      note: (phase, text) => {
+        const i = this.phases.findIndex((p) => p.name === phase);
+        if (i >= 0) this.phases[i] = { ...this.phases[i]!, notes: [this.phases[i]!.notes, text].filter(Boolean).join('; ') };
+        else this.pendingNotes.set(phase, [this.pendingNotes.get(phase), text].filter(Boolean).join('; '));
+      },
+      remainingMs: () => this.remainingMs(),
+      openCase: (phase, customer, key, title) => this.openCase(phase, customer, key, title),
+      adoptCase: async (phase, token, caseNumber) => {
+        this.caseNumbers.add(caseNumber);
+        await this.recorded(phase, token, caseNumber);
+      },
+      act: (phase, user, caseNumber, action, body, key, expect) => this.act(phase, user, caseNumber, action, body, key, expect),
+      resolveCase: async (phase, agent, caseNumber, key, accepted) => {
+        await this.workToResolveStage(phase, agent, caseNumber, key, accepted);
+        const resolved = await this.act(phase, agent, caseNumber, 'resolve', this.resolution, `${key}-resolve`);
+        if (resolved.status !== 200) this.fail(`${caseNumber} resolve`, resolved);
+      },
+      lifecyclePhase: (name, count) => this.lifecyclePhase(name, count),
+      phase: (name, body) => this.phase(name, body),
+    };
+  }
+
   // --- phases ---------------------------------------------------------------------------------
 
   private async phase(name: string, body: () => Promise<void>, lifecycles: PhaseSummary['lifecycles'] = null, failures: string[] = []): Promise<void> {
@@ -446,7 +472,9 @@ class Soak {
         requestLatency: latencyStats(this.traffic.latencies[name] ?? []),
         lifecycleLatency: this.lifecycleMs[name] ? latencyStats(this.lifecycleMs[name]) : null,
         failures,
+        ...(this.pendingNotes.has(name) ? { notes: this.pendingNotes.get(name)! } : {}),
       };
+      this.pendingNotes.delete(name);
       this.phases.push(summary);
       this.say(`${name}: done in ${Math.round(summary.durationMs / 1000)} s`);
     }

@@ -10,7 +10,8 @@ import { removeDir, runSoak, type SoakResult } from './runner';
 /**
  * The short soak (npm run soak's little brother): the server and the worker as separate processes
  * on a real Temporal dev server and PostgreSQL; 10 case lifecycles while the worker is SIGKILLed
- * every 2–4 s; duplicated creates and resolves; poison input; then the database and the
+ * every 2–4 s; duplicated creates and resolves; poison input through the API, the chat (Direct
+ * Line) and email (SMTP); then the database and the
  * reconciliation must show every case once. The app is compiled into node_modules/.cache (not
  * dist/, which may be someone's running build), incrementally.
  */
@@ -34,7 +35,7 @@ afterAll(() => {
   if (workDir && result?.ok) removeDir(workDir);
 });
 
-it('keeps every case exactly once while the worker is killed every 2–4 s', async () => {
+it('keeps every case exactly once while the worker is killed every 2–4 s, and no poison from the API, chat or email wedges a case', async () => {
   result = await runSoak({
     cases: 10,
     baselineCases: 10,
@@ -50,7 +51,8 @@ it('keeps every case exactly once while the worker is killed every 2–4 s', asy
     devServerRestart: false,
     closeAfterMinutes: null,
     answerTimeoutSeconds: 5,
-    maxMinutes: 1.6,
+    channelPoison: true,
+    maxMinutes: 2.1,
     distDir,
     workDir,
     adminUrl: inject('databaseUrl'),
@@ -62,5 +64,6 @@ it('keeps every case exactly once while the worker is killed every 2–4 s', asy
   expect(result.violations).toEqual([]);
   expect(result.reconciliation?.mismatches).toEqual([]);
   expect(result.phases.find((p) => p.name === 'kills')?.workerKills).toBeGreaterThan(0);
+  expect(result.checks.filter((c) => c.name.startsWith('chat/email poison:'))).toHaveLength(2);
   expect(result.ok).toBe(true);
-}, 115_000);
+}, 145_000);

@@ -17,6 +17,11 @@ import { removeDir, runSoak, scratchDir, type SoakOptions } from './runner';
  *   --close-after-minutes N   survey window (and reopen window 0) so cases close; "none" keeps 7 days (1)
  *   --no-dev-server           skip stopping and restarting the Temporal dev server
  *   --answer-timeout S        CASE_ANSWER_TIMEOUT_SECONDS of the server (10)
+ *   --pg-terminate-cases N    lifecycles while PostgreSQL connections are terminated; 0 skips the phase (40)
+ *   --pg-terminate-every MIN-MAXs  pause between terminations (2-5s)
+ *   --pg-terminate-rounds N   terminations at most (15)
+ *   --sla-cases N             cases whose SLA warning and failure fall due while no worker runs; 0 skips (20)
+ *   --no-channel-poison       skip the poison input through the chat (Direct Line) and email (SMTP)
  *   --max-minutes N           the whole run ends within this, failing if it must (30)
  *   --keep-database           keep the soak's PostgreSQL database
  *
@@ -25,12 +30,12 @@ import { removeDir, runSoak, scratchDir, type SoakOptions } from './runner';
  * (git-ignored), logs under soak/results/run-<time>/logs. Exit status 0 when every check passed.
  */
 
-function parseRange(value: string): [number, number] {
+function parseRange(value: string, option = '--kill-every'): [number, number] {
   const match = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(ms|s)?$/.exec(value);
-  if (!match) throw new Error(`--kill-every wants MIN-MAX with s or ms, e.g. 3-10s (got '${value}')`);
+  if (!match) throw new Error(`${option} wants MIN-MAX with s or ms, e.g. 3-10s (got '${value}')`);
   const unit = match[3] === 'ms' ? 1 : 1_000;
   const [min, max] = [Number(match[1]) * unit, Number(match[2]) * unit];
-  if (min <= 0 || max < min) throw new Error(`--kill-every: MIN must be > 0 and MAX >= MIN (got '${value}')`);
+  if (min <= 0 || max < min) throw new Error(`${option}: MIN must be > 0 and MAX >= MIN (got '${value}')`);
   return [min, max];
 }
 
@@ -39,12 +44,12 @@ function parseArguments(argv: readonly string[], root: string): SoakOptions {
   const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--no-dev-server' || arg === '--keep-database') flags.add(arg);
+    if (arg === '--no-dev-server' || arg === '--keep-database' || arg === '--no-channel-poison') flags.add(arg);
     else if (arg.startsWith('--') && i + 1 < argv.length) given.set(arg, argv[++i]!);
     else throw new Error(`unknown or incomplete option '${arg}' (see test/soak/soak.ts)`);
   }
-  const known = ['--cases', '--baseline-cases', '--ramp-seconds', '--kill-every', '--max-kills', '--agents', '--customers', '--duplicates', '--close-after-minutes', '--answer-timeout', '--max-minutes'];
-  for (const name of given.keys()) if (!known.includes(name)) throw new Error(`unknown option '${name}' (options: ${known.join(', ')}, --no-dev-server, --keep-database)`);
+  const known = ['--cases', '--baseline-cases', '--ramp-seconds', '--kill-every', '--max-kills', '--agents', '--customers', '--duplicates', '--close-after-minutes', '--answer-timeout', '--max-minutes', '--pg-terminate-cases', '--pg-terminate-every', '--pg-terminate-rounds', '--sla-cases'];
+  for (const name of given.keys()) if (!known.includes(name)) throw new Error(`unknown option '${name}' (options: ${known.join(', ')}, --no-dev-server, --no-channel-poison, --keep-database)`);
   const int = (name: string, fallback: number, min = 0): number => {
     const value = given.has(name) ? Number(given.get(name)) : fallback;
     if (!Number.isInteger(value) || value < min) throw new Error(`${name} wants a whole number >= ${min} (got '${given.get(name)}')`);
@@ -69,6 +74,11 @@ function parseArguments(argv: readonly string[], root: string): SoakOptions {
     workDir: '',
     adminUrl: process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     keepDatabase: flags.has('--keep-database'),
+    pgTerminateCases: int('--pg-terminate-cases', 40),
+    pgTerminateEveryMs: parseRange(given.get('--pg-terminate-every') ?? '2-5s', '--pg-terminate-every'),
+    pgTerminateRounds: int('--pg-terminate-rounds', 15, 1),
+    slaCases: int('--sla-cases', 20),
+    channelPoison: !flags.has('--no-channel-poison'),
     progress: (line) => console.log(line),
   };
 }
