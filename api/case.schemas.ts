@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES, CHANNELS, PRIORITIES, STAGES } from '../domain/case';
 import { ACTIVITY_TYPES, HOLD_STATUSES, RESOLUTION_TYPES } from '../domain/case-commands';
-import { STEP_IDS } from '../domain/process-flow';
+import { STEP_IDS, stepDefinition } from '../domain/process-flow';
 import { CASE_NUMBER_PATTERN } from '../domain/case-number';
 import { CASE_SORTS } from '../db/repositories/case.repository';
 import { trimmedText } from './text.schemas';
@@ -25,7 +25,7 @@ export const openCaseBody = z
   .strict();
 
 export const caseNumberParams = z.object({
-  caseNumber: z.string().regex(CASE_NUMBER_PATTERN, 'must look like CAS-01000'),
+  caseNumber: z.string().regex(CASE_NUMBER_PATTERN, 'must look like CAS-01000').meta({ examples: ['CAS-01000'] }),
 });
 
 /** Idempotency-Key: letters, digits and -_.: up to 200 characters (UUIDs fit). */
@@ -93,7 +93,8 @@ export const actionBodies = {
   details: z
     .object({ productId: uuid().nullable().optional(), subject: z.string().trim().max(200).nullable().optional() })
     .strict()
-    .refine((v) => v.productId !== undefined || v.subject !== undefined, { message: 'give productId or subject', path: ['productId'] }),
+    .refine((v) => v.productId !== undefined || v.subject !== undefined, { message: 'give productId or subject', path: ['productId'] })
+    .meta({ minProperties: 1 }),
   activity: z
     .object({
       type: z.enum(ACTIVITY_TYPES),
@@ -115,4 +116,8 @@ export const actionBodies = {
 };
 
 export const activityParams = caseNumberParams.extend({ activityId: uuid() });
-export const stepParams = caseNumberParams.extend({ stepId: z.enum(STEP_IDS) });
+/** The steps an agent ticks; the others complete by themselves (from the case details, or by resolving). */
+const AGENT_STEPS = STEP_IDS.filter((id) => stepDefinition(id).completion === 'agent');
+export const stepParams = caseNumberParams.extend({
+  stepId: z.enum(AGENT_STEPS as [string, ...string[]], `must be a step the agent ticks: ${AGENT_STEPS.join(', ')}`),
+});

@@ -32,7 +32,7 @@ export const knowledgeSearchQuery = z.object({
 });
 
 export const articleNumberParams = z.object({
-  articleNumber: z.string().regex(ARTICLE_NUMBER_PATTERN, 'must look like KA-01002'),
+  articleNumber: z.string().regex(ARTICLE_NUMBER_PATTERN, 'must look like KA-01002').meta({ examples: ['KA-01002'] }),
 });
 
 const articleHitSchema = z.object({

@@ -88,7 +88,8 @@ export const updateRoutingRuleBody = z
     active: z.boolean('must be true or false').optional(),
   })
   .strict()
-  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one of name, position, conditions, queueId, active', path: ['name'] });
+  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one of name, position, conditions, queueId, active', path: ['name'] })
+  .meta({ minProperties: 1 });
 
 // ---- responses -----------------------------------------------------------------------------------
 
