@@ -38,6 +38,8 @@ interface Fixtures {
   readonly own: Rows;
   readonly foreign: Rows;
   readonly routingRuleId: string;
+  /** A staff member (sam), for routes about users. */
+  readonly userId: string;
 }
 
 /**
@@ -74,6 +76,7 @@ const caseAction = (body: (f: Fixtures) => unknown, extra: Record<string, string
   ownBody: INVALID,
 });
 const byId = (rows: RowKind, pick: (r: Rows) => string): Expectation => ({ rows, request: (r) => ({ params: { id: pick(r) } }) });
+/** A mutation without row scoping: an empty body, refused with 422 for allowed callers. */
 const invalidBody = (params: (f: Fixtures) => Record<string, string> = () => ({})): Expectation => ({ request: (_r, f) => ({ params: params(f), body: {} }) });
 const reason = { reason: 'Matrix probe' };
 
@@ -109,7 +112,7 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   'POST /cases/{caseNumber}/replies': caseAction(() => ({ text: 'Matrix probe' })),
   'POST /cases/{caseNumber}/steps/{stepId}/complete': caseAction(() => ({}), { stepId: 'customer_confirmed' }),
   'POST /cases/{caseNumber}/stage/advance': caseAction(() => ({})),
-  'POST /cases/{caseNumber}/resolve': caseAction(() => ({ resolutionText: 'Matrix probe', resolutionType: 'resolved' })),
+  'POST /cases/{caseNumber}/resolve': caseAction(() => ({ resolutionText: 'Matrix probe', resolutionType: 'problem_solved' })),
   'POST /cases/{caseNumber}/cancel': caseAction(() => reason),
   'POST /cases/{caseNumber}/reopen': caseAction(() => reason),
   'POST /cases/{caseNumber}/notes': caseAction(() => ({ text: 'Matrix probe' })),
@@ -161,7 +164,7 @@ describe('the authorization matrix', () => {
     const keys = routes.map(routeKey);
     const missing = keys.filter((key) => !(key in EXPECTATIONS));
     const stale = Object.keys(EXPECTATIONS).filter((key) => !keys.includes(key));
-    const advice = missing.map((key) => `  '${key}': anyRow, // or onCase(), byId('customer', (r) => r.contactId), caseAction(…), invalidBody()`).join('\n');
+    const advice = missing.map((key) => `  '${key}': anyRow, // or onCase(), byId('customer', (r) => r.contactId), caseAction(…), invalidBody((f) => ({ id: f.userId }))`).join('\n');
     expect(missing, `add to EXPECTATIONS in test/integration/authorization-matrix.test.ts:\n${advice}`).toEqual([]);
     expect(stale, 'remove these entries from EXPECTATIONS: no such route is served').toEqual([]);
     expect(Object.keys(USERS).sort(), 'every role needs a demo user in USERS').toEqual([...ROLES].sort());
@@ -205,6 +208,7 @@ describe('the authorization matrix', () => {
           queueId: await idOf('queues', 'name', DEMO.goldQueueName),
         },
         routingRuleId: (await db('routing_rules').orderBy('position').first<{ id: string }>('id')).id,
+        userId: await idOf('users', 'username', USERS.agent),
       };
     });
 
