@@ -85,8 +85,9 @@ async function signIn(baseUrl, username) {
   return (await response.json()).accessToken;
 }
 
-/** Two real cases (CAS-01000 for sven, CAS-01001 for alice), so the examples in the document name rows that exist. */
+/** Two real cases (for sven and for alice); their numbers. */
 async function openCases(baseUrl) {
+  const numbers = [];
   for (const username of ['sven', 'alice']) {
     const token = await signIn(baseUrl, username);
     const response = await fetch(`${baseUrl}/cases`, {
@@ -95,11 +96,38 @@ async function openCases(baseUrl) {
       body: JSON.stringify({ title: `Fuzz seed case for ${username}`, description: 'Opened by npm run fuzz.' }),
     });
     if (response.status >= 300) throw new Error(`opening a case as ${username}: ${response.status} ${await response.text()}`);
+    numbers.push((await response.json()).caseNumber);
   }
+  return numbers;
+}
+
+/** The ids of rows that exist (read as the administrator), for scripts/fuzz_checks.py to try besides random ones. */
+async function existingIds(baseUrl, caseNumbers) {
+  const token = await signIn(baseUrl, 'adam');
+  const get = async (path) => {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (response.status !== 200) throw new Error(`GET ${path} as adam: ${response.status}`);
+    return (await response.json()).items;
+  };
+  const queues = (await get('/queues')).map((q) => q.id);
+  const members = (await Promise.all(queues.map((id) => get(`/queues/${id}/members`)))).flat().map((m) => m.userId);
+  const contacts = (await get('/contacts?limit=100')).map((c) => c.id);
+  const entitlements = await get('/entitlements?limit=100');
+  const ids = {
+    cases: caseNumbers,
+    queues,
+    staff: [...new Set(members)],
+    products: (await get('/products')).map((p) => p.id),
+    articles: (await get('/knowledge/articles?q=printer%20or%20password%20or%20invoice')).map((a) => a.id),
+    contacts,
+  };
+  const routingRules = (await get('/routing-rules')).map((r) => r.id);
+  const accounts = [...new Set(entitlements.map((e) => e.customer.id))];
+  return { ...ids, rows: [...queues, ...contacts, ...accounts, ...entitlements.map((e) => e.id), ...routingRules] };
 }
 
 /** Runs schemathesis as one identity; resolves to its figures from the JSON run report. */
-function fuzzAs(identity, baseUrl, token, reportDir) {
+function fuzzAs(identity, baseUrl, token, reportDir, fuzzIds) {
   const report = join(reportDir, `${identity.role}.json`);
   const args = [
     'run', `${baseUrl}/openapi.json`,
@@ -122,7 +150,7 @@ function fuzzAs(identity, baseUrl, token, reportDir) {
     ...(token ? ['--header', `Authorization: Bearer ${token}`] : []),
   ];
   return new Promise((done) => {
-    const child = spawn(schemathesisBin, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, SCHEMATHESIS_HOOKS: 'fuzz_checks', PYTHONPATH: join(root, 'scripts'), SCHEMATHESIS_TELEMETRY: 'false' } });
+    const child = spawn(schemathesisBin, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, SCHEMATHESIS_HOOKS: 'fuzz_checks', FUZZ_IDS: fuzzIds, PYTHONPATH: join(root, 'scripts'), SCHEMATHESIS_TELEMETRY: 'false' } });
     child.once('exit', (code) => done({ code, report }));
   });
 }
@@ -164,11 +192,11 @@ async function main() {
   const results = [];
   try {
     await waitForHealth(baseUrl, app);
-    await openCases(baseUrl);
+    const fuzzIds = JSON.stringify(await existingIds(baseUrl, await openCases(baseUrl)));
     for (const identity of IDENTITIES.filter((i) => !wantedRoles || wantedRoles.includes(i.role))) {
       const token = identity.username ? await signIn(baseUrl, identity.username) : null;
       log(`${identity.role}${identity.username ? ` (${identity.username})` : ''}: up to ${maxExamples} examples per operation, ${secondsPerRole} s`);
-      const { code, report } = await fuzzAs(identity, baseUrl, token, reportDir);
+      const { code, report } = await fuzzAs(identity, baseUrl, token, reportDir, fuzzIds);
       results.push({ role: identity.role, code, ...figures(report) });
     }
   } finally {
