@@ -6,7 +6,8 @@ import { trimmedText } from './text.schemas';
 /**
  * The sign-in routes as the OpenAPI document and the authorization matrix see them. api/auth.ts
  * registers them by hand (they run before any caller is known); these declarations say what it
- * accepts and answers, and test/integration/openapi-contract.test.ts holds the two together.
+ * accepts and answers. The matrix calls each declared route (a declaration without a route fails
+ * it) and npm run fuzz holds the request schema to the handler: keep them in step with api/auth.ts.
  */
 
 const tokenRequest = z

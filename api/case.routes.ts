@@ -234,7 +234,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
         errors: {
           403: "The case's workflow refuses the caller (e.g. a step only the case's owner may take)",
           409: "Not possible in the case's current state (e.g. resolving with open activities): the detail says why",
-          422: 'A field is not valid, or an id in the body names no existing row (queue, user, product, article)',
+          422: 'A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path)',
         },
         reachesTemporal: true,
         handler: async ({ actor, params, body, req }) => {

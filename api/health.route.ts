@@ -35,8 +35,10 @@ export const healthRouteDeclaration: RouteDeclaration = {
   tag: 'Health',
   summary: 'Whether Temporal and the records database answer within 2 s',
   roles: 'public',
-  responses: { 200: { description: 'Both answer', schema: healthSchema } },
-  errors: { 503: 'One of them does not: the body (the same shape as 200) names which' },
+  responses: {
+    200: { description: 'Both answer', schema: healthSchema },
+    503: { description: 'One of them does not: the body names which', schema: healthSchema },
+  },
 };
 
 /** GET /health: 200 when Temporal and the database both answer within 2 s, 503 naming what does not. */

@@ -70,10 +70,12 @@ export function errorResponses(route: RouteDeclaration, allRoles: readonly Role[
   if (route.params || route.query || route.body || route.headers?.some((h) => h.schema)) add(422);
   add(429);
   if (route.reachesTemporal) add(503);
-  for (const [status, response] of Object.entries(route.responses)) if (Number(status) >= 400) add(Number(status) as ErrorStatus, response.description);
+  // A 4xx/5xx declared with a schema of its own is not a problem answer (GET /health's 503).
+  for (const [status, response] of Object.entries(route.responses)) if (Number(status) >= 400 && !response.schema) add(Number(status) as ErrorStatus, response.description);
   for (const [status, when] of Object.entries(route.errors ?? {})) add(Number(status) as ErrorStatus, when);
   return Object.fromEntries(
     [...statuses.entries()]
+      .filter(([status]) => route.responses[status]?.schema === undefined)
       .sort(([a], [b]) => a - b)
       .map(([status, when]): [string, JsonSchema] => {
         const known = RESPONSES[status] as (typeof RESPONSES)[ErrorStatus] | undefined;

@@ -56,9 +56,10 @@ function operationId(route: RouteDeclaration): string {
   return `${route.method}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`;
 }
 
-function successResponses(route: RouteDeclaration): [string, JsonSchema][] {
+/** The answers with a body of their own: every 2xx/3xx, and an error status declared with a schema (not problem+json). */
+function bodyResponses(route: RouteDeclaration): [string, JsonSchema][] {
   return Object.entries(route.responses)
-    .filter(([status]) => Number(status) < 400)
+    .filter(([status, response]) => Number(status) < 400 || response.schema !== undefined)
     .map(([status, response]) => [
       status,
       {
@@ -93,7 +94,7 @@ function operation(route: RouteDeclaration): JsonSchema {
     ],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
     responses: Object.fromEntries([
-      ...successResponses(route),
+      ...bodyResponses(route),
       ...Object.entries(errorResponses(route, ROLES)),
       ['default', { $ref: '#/components/responses/Internal' }],
     ]),
