@@ -160,10 +160,13 @@ function figures(reportPath) {
   if (!existsSync(reportPath)) return { requests: 0, operations: 0, failures: { 'no report': 1 }, errors: 0 };
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));
   const har = reportPath.replace(/\.json$/, '.har');
-  const requests = existsSync(har) ? JSON.parse(readFileSync(har, 'utf8')).log.entries.length : (report.test_cases?.generated ?? 0);
+  const entries = existsSync(har) ? JSON.parse(readFileSync(har, 'utf8')).log.entries : [];
+  const requests = entries.length || (report.test_cases?.generated ?? 0);
+  const serverErrors = entries.filter((entry) => entry.response.status >= 500).length;
   const failures = {};
   for (const failure of report.failures ?? []) failures[failure.title ?? failure.code] = (failures[failure.title ?? failure.code] ?? 0) + (failure.count ?? 1);
-  return { requests, operations: report.operations?.tested ?? 0, failures, errors: (report.errors ?? []).length };
+  // errors: schemathesis' own (e.g. a generator that crashed), not the API's; counted apart.
+  return { requests, serverErrors, operations: report.operations?.tested ?? 0, failures, errors: (report.errors ?? []).reduce((n, e) => n + (e.count ?? 1), 0) };
 }
 
 async function main() {
@@ -209,11 +212,11 @@ async function main() {
   let failed = false;
   for (const r of results) {
     const failures = Object.entries(r.failures).map(([check, n]) => `${check} ${n}`).join(', ') || 'none';
-    log(`  ${r.role.padEnd(10)} ${String(r.requests).padStart(6)} requests, ${String(r.operations).padStart(3)} operations, failures: ${failures}, errors: ${r.errors} (exit ${r.code})`);
-    if (r.code !== 0) failed = true;
+    log(`  ${r.role.padEnd(10)} ${String(r.requests).padStart(6)} requests, ${String(r.operations).padStart(3)} operations, ${r.serverErrors} server errors, failures: ${failures}, schemathesis errors: ${r.errors}`);
+    if (Object.keys(r.failures).length > 0 || r.serverErrors > 0) failed = true;
   }
-  const total = results.reduce((sum, r) => sum + r.requests, 0);
-  log(`  total      ${String(total).padStart(6)} requests; reports in reports/fuzz/`);
+  const sum = (pick) => results.reduce((total, r) => total + pick(r), 0);
+  log(`  total      ${String(sum((r) => r.requests)).padStart(6)} requests, ${sum((r) => r.serverErrors)} server errors, ${sum((r) => Object.values(r.failures).reduce((a, b) => a + b, 0))} failures, ${sum((r) => r.errors)} schemathesis errors; reports in reports/fuzz/`);
   process.exit(failed ? 1 : 0);
 }
 
