@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../api/openapi';
+import { portablePattern } from '../../api/openapi-patterns';
+import { trimmedAtLeast } from '../../api/text.schemas';
 import { routeKey, servedRoutes } from '../support/api-routes';
 
 type Json = Record<string, unknown>;
@@ -70,5 +73,20 @@ describe('the OpenAPI document', () => {
     expect(parameter('GET /queues/{id}/items', 'id').schema).toMatchObject({ format: 'uuid' });
     // \d as JavaScript reads it: a client in Python must not take it for any Unicode digit.
     expect(parameter('GET /cases/{caseNumber}', 'caseNumber').schema.pattern).toBe('^CAS-[0-9]{5,}$');
+  });
+
+  it('has text patterns that accept exactly what the server accepts after trimming, and no NUL', () => {
+    const spaces = [' ', '\t', '\n', '\u00a0', '\u2003', '\ufeff', '\u3000'];
+    const text = fc.array(fc.oneof(fc.constantFrom(...spaces, '\u0000', 'a', 'é'), fc.string({ maxLength: 2 })), { maxLength: 8 }).map((parts) => parts.join(''));
+    for (const min of [1, 2, 3]) {
+      const pattern = trimmedAtLeast(min);
+      fc.assert(fc.property(text, (value) => pattern.test(value) === (value.trim().length >= min && !value.includes('\u0000'))));
+    }
+  });
+
+  it('rewrites \\d and \\w as the ASCII classes JavaScript means, inside and outside brackets', () => {
+    expect(portablePattern('^CAS-\\d{5,}$')).toBe('^CAS-[0-9]{5,}$');
+    expect(portablePattern('^[\\w.-]+\\d$')).toBe('^[A-Za-z0-9_.-]+[0-9]$');
+    expect(portablePattern('^a\\.b\\\\d$')).toBe('^a\\.b\\\\d$');
   });
 });
