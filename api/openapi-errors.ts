@@ -41,7 +41,11 @@ const RESPONSES: Readonly<Record<ErrorStatus | 500, { readonly name: string; rea
   413: { name: 'PayloadTooLarge', description: 'The body is larger than 256 KiB' },
   415: { name: 'UnsupportedMediaType', description: 'A body was sent that is not application/json' },
   422: { name: 'ValidationFailed', description: 'The request is not valid: `errors` names each field by a JSON pointer' },
-  429: { name: 'TooManyRequests', description: 'Too many requests: per signed-in user, or per client address when signed out' },
+  429: {
+    name: 'TooManyRequests',
+    description: 'Too many requests: per signed-in user, or per client address when signed out',
+    headers: { 'Retry-After': { description: 'Seconds to wait, where the server knows (a sign-in lockout)', schema: { type: 'integer', minimum: 0 } } },
+  },
   500: { name: 'Internal', description: 'An unexpected error, logged by the server (as problem details)' },
   503: { name: 'Unavailable', description: 'Temporal (or the database) is down or slow: try again after Retry-After', headers: retryAfter },
 };
