@@ -114,8 +114,16 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       summary: 'Open a case; its workflow decides entitlement, queue and SLA',
       roles: CUSTOMERS_AND_STAFF,
       body: openCaseBody,
-      headers: [{ name: 'Idempotency-Key', description: 'Repeat a request with the same key to get the same case, never a second one' }],
-      responses: { 201: { description: 'The case, recorded', schema: caseRecordSchema }, 202: { description: 'Accepted; the case is being opened (see Location)' } },
+      headers: [{ name: 'Idempotency-Key', description: 'Repeat a request with the same key to get the same case, never a second one', schema: idempotencyKey }],
+      responses: {
+        201: { description: 'The case, recorded', schema: caseRecordSchema, headers: { Location: 'The case: /cases/{caseNumber}' } },
+        202: { description: 'Accepted; the case is being opened (see Location)', headers: { Location: 'Where the case will be', 'Retry-After': 'Seconds to wait before asking' } },
+      },
+      errors: {
+        403: 'A customer naming a customer other than themselves or their account',
+        422: 'A field is not valid, the customer or product does not exist, or the Idempotency-Key was used for a different request',
+      },
+      reachesTemporal: true,
       handler: async ({ actor, body, req }): Promise<RouteResult> => {
         const key = requestKey(req.header('idempotency-key'));
         // Keys are per caller: two users' identical keys never meet.
@@ -154,7 +162,11 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       summary: 'The case as recorded (404 for a case the caller may not see)',
       roles: READERS,
       params: caseNumberParams,
-      responses: { 200: { description: 'The case', schema: caseRecordSchema }, 202: { description: 'The case the caller asked for is still being opened: ask again after Retry-After' } },
+      responses: {
+        200: { description: 'The case', schema: caseRecordSchema },
+        202: { description: 'The case the caller asked for is still being opened: ask again after Retry-After', headers: { Location: 'The case', 'Retry-After': 'Seconds to wait before asking' } },
+      },
+      reachesTemporal: true,
       handler: async ({ actor, params }) => {
         try {
           return { status: 200, body: recordFor(actor!, await deps.caseWork.get(params.caseNumber, actor!)) };
@@ -177,6 +189,8 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       roles: READERS,
       params: caseNumberParams,
       responses: { 200: { description: 'The live state', schema: caseView } },
+      errors: { 409: 'The case is closed: its workflow has finished' },
+      reachesTemporal: true,
       handler: async ({ actor, params }) => ({ status: 200, body: stateFor(actor!, await deps.caseWork.getState(params.caseNumber, actor!)) }),
     }),
     defineRoute({
@@ -186,7 +200,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       summary: "The case's activities, open and closed, with time spent",
       roles: READERS,
       params: caseNumberParams,
-      responses: { 200: { description: 'Activities, oldest first' } },
+      responses: { 200: { description: 'Activities, oldest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
       handler: async ({ actor, params }) => {
         const record = await deps.caseWork.get(params.caseNumber, actor!);
         return { status: 200, body: { items: activitiesFor(actor!, await deps.caseActivities.listForCase(record.id)) } };
@@ -202,7 +216,8 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       query: z.object({
         raw: z.enum(['true', 'false']).optional().describe("true: the current run's events nearly as recorded (activity inputs, Update arguments, timers) instead of the milestones"),
       }),
-      responses: { 200: { description: 'The milestones (time, actor, kind, text, visibility, the event ids they come from), or the raw events' } },
+      responses: { 200: { description: 'The milestones (time, actor, kind, text, visibility, the event ids they come from), or the raw events', schema: z.record(z.string(), z.unknown()) } },
+      reachesTemporal: true,
       handler: async ({ actor, params, query }) => {
         const record = await deps.caseWork.get(params.caseNumber, actor!);
         return { status: 200, body: query.raw === 'true' ? await deps.history.rawEvents(record.workflowId) : await deps.history.timeline(record.workflowId) };
@@ -218,7 +233,13 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
         params: route.params ?? caseNumberParams,
         body: route.body,
         responses: { 200: { description: 'The case after the action', schema: caseView } },
-        headers: [{ name: 'Idempotency-Key', description: 'Repeat the request with the same key and the action runs once (e.g. one activity, one reply)' }],
+        headers: [{ name: 'Idempotency-Key', description: 'Repeat the request with the same key and the action runs once (e.g. one activity, one reply)', schema: idempotencyKey }],
+        errors: {
+          403: "The case's workflow refuses the caller (e.g. a step only the case's owner may take)",
+          409: "Not possible in the case's current state (e.g. resolving with open activities): the detail says why",
+          422: 'A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path)',
+        },
+        reachesTemporal: true,
         handler: async ({ actor, params, body, req }) => {
           const values = (body ?? {}) as Record<string, unknown>;
           const key = requestKey(req.header('idempotency-key'));

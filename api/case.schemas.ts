@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { CASE_STATUSES, CHANNELS, PRIORITIES, STAGES } from '../domain/case';
 import { ACTIVITY_TYPES, HOLD_STATUSES, RESOLUTION_TYPES } from '../domain/case-commands';
-import { STEP_IDS } from '../domain/process-flow';
+import { STEP_IDS, stepDefinition } from '../domain/process-flow';
 import { CASE_NUMBER_PATTERN } from '../domain/case-number';
 import { CASE_SORTS } from '../db/repositories/case.repository';
+import { trimmedText } from './text.schemas';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) => trimmedText(max);
 const uuid = () => z.uuid('must be a UUID');
 
 export const customerRef = z.object({ type: z.enum(['contact', 'account']), id: uuid() }).strict();
@@ -13,18 +14,18 @@ export const customerRef = z.object({ type: z.enum(['contact', 'account']), id: 
 /** No status, owner or queue here: those are the workflow's to decide (no mass assignment). */
 export const openCaseBody = z
   .object({
-    title: z.string().trim().min(3, 'must be at least 3 characters').max(200, 'must be at most 200 characters'),
+    title: trimmedText(200, 3),
     description: z.string().trim().max(10_000, 'must be at most 10000 characters').default(''),
     customer: customerRef.optional().describe('Required for staff; a customer opens cases for themselves (or their account)'),
     channel: z.enum(CHANNELS).default('web'),
     priority: z.enum(PRIORITIES).default('normal'),
-    productId: uuid().nullable().default(null),
+    productId: uuid().nullable().default(null).describe('An existing product (GET /products); an unknown id is refused with 422'),
     subject: z.string().trim().max(200).nullable().default(null),
   })
   .strict();
 
 export const caseNumberParams = z.object({
-  caseNumber: z.string().regex(CASE_NUMBER_PATTERN, 'must look like CAS-01000'),
+  caseNumber: z.string().regex(CASE_NUMBER_PATTERN, 'must look like CAS-01000').meta({ examples: ['CAS-01000'] }),
 });
 
 /** Idempotency-Key: letters, digits and -_.: up to 200 characters (UUIDs fit). */
@@ -37,12 +38,12 @@ const csv = <T extends z.ZodType>(item: T) =>
 
 export const listCasesQuery = z
   .object({
-    status: csv(z.enum(CASE_STATUSES)).optional().describe('Comma-separated statuses'),
+    status: csv(z.enum(CASE_STATUSES)).optional().describe('Comma-separated statuses (style form, explode false): open,on_hold'),
     queueId: uuid().optional(),
     ownerUserId: z.union([uuid(), z.literal('none')]).optional().describe("A user id, or 'none' for cases nobody works"),
     customerId: uuid().optional().describe('A contact or account id'),
     slaState: z.enum(['in_progress', 'nearing_noncompliance', 'succeeded', 'noncompliant', 'paused', 'cancelled']).optional(),
-    q: z.string().trim().min(1).max(200).optional().describe('Words in the title'),
+    q: trimmedText(200).optional().describe('Words in the title; not blank'),
     sort: z.enum(CASE_SORTS).default('-createdAt'),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
@@ -84,15 +85,16 @@ export const caseListSchema = z.object({ items: z.array(caseRecordSchema), total
 /** The bodies of the case actions (POST /cases/{caseNumber}/…). */
 export const actionBodies = {
   none: z.object({}).strict(),
-  queue: z.object({ queueId: uuid() }).strict(),
+  queue: z.object({ queueId: uuid().describe('An existing queue (GET /queues); an unknown id is refused with 422') }).strict(),
   reason: z.object({ reason: text(1_000) }).strict(),
-  assign: z.object({ userId: uuid() }).strict(),
+  assign: z.object({ userId: uuid().describe('An existing agent, supervisor or administrator; anyone else is refused with 422') }).strict(),
   hold: z.object({ status: z.enum(HOLD_STATUSES).default('on_hold'), reason: text(1_000) }).strict(),
   priority: z.object({ priority: z.enum(PRIORITIES) }).strict(),
   details: z
     .object({ productId: uuid().nullable().optional(), subject: z.string().trim().max(200).nullable().optional() })
     .strict()
-    .refine((v) => v.productId !== undefined || v.subject !== undefined, { message: 'give productId or subject', path: ['productId'] }),
+    .refine((v) => v.productId !== undefined || v.subject !== undefined, { message: 'give productId or subject', path: ['productId'] })
+    .meta({ minProperties: 1 }),
   activity: z
     .object({
       type: z.enum(ACTIVITY_TYPES),
@@ -105,7 +107,7 @@ export const actionBodies = {
     })
     .strict(),
   completeActivity: z.object({ minutesSpent: z.number().int().min(0).max(1_440).optional() }).strict(),
-  article: z.object({ articleId: uuid(), sendToCustomer: z.boolean().default(false) }).strict(),
+  article: z.object({ articleId: uuid().describe('An existing knowledge article; an unknown id is refused with 422'), sendToCustomer: z.boolean().default(false) }).strict(),
   search: z.object({ query: text(500) }).strict(),
   reply: z.object({ text: text(10_000), minutesSpent: z.number().int().min(0).max(1_440).optional() }).strict(),
   resolve: z.object({ resolutionText: text(10_000), resolutionType: z.enum(RESOLUTION_TYPES) }).strict(),
@@ -114,4 +116,8 @@ export const actionBodies = {
 };
 
 export const activityParams = caseNumberParams.extend({ activityId: uuid() });
-export const stepParams = caseNumberParams.extend({ stepId: z.enum(STEP_IDS) });
+/** The steps an agent ticks; the others complete by themselves (from the case details, or by resolving). */
+const AGENT_STEPS = STEP_IDS.filter((id) => stepDefinition(id).completion === 'agent');
+export const stepParams = caseNumberParams.extend({
+  stepId: z.enum(AGENT_STEPS as [string, ...string[]], `must be a step the agent ticks: ${AGENT_STEPS.join(', ')}`),
+});

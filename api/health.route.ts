@@ -1,5 +1,7 @@
 import type { Server } from 'restify';
 import type { Connection } from '@temporalio/client';
+import { z } from 'zod';
+import type { RouteDeclaration } from './route';
 
 export interface HealthDependencies {
   /** Resolves when the records database answers a trivial query. */
@@ -18,6 +20,26 @@ async function check(probe: () => Promise<unknown>): Promise<Check> {
     return { status: 'down', error: (error as Error).message.split('\n')[0] ?? 'unknown error' };
   }
 }
+
+const checkSchema = z.object({
+  status: z.enum(['ok', 'down']),
+  error: z.string().optional().describe('The first line of what went wrong'),
+  target: z.string().describe('What was checked (an address, or the database kind)'),
+});
+const healthSchema = z.object({ status: z.enum(['ok', 'degraded']), checks: z.object({ temporal: checkSchema, database: checkSchema }) });
+
+/** GET /health as the OpenAPI document and the authorization matrix see it (registered by hand below). */
+export const healthRouteDeclaration: RouteDeclaration = {
+  method: 'get',
+  path: '/health',
+  tag: 'Health',
+  summary: 'Whether Temporal and the records database answer within 2 s',
+  roles: 'public',
+  responses: {
+    200: { description: 'Both answer', schema: healthSchema },
+    503: { description: 'One of them does not: the body names which', schema: healthSchema },
+  },
+};
 
 /** GET /health: 200 when Temporal and the database both answer within 2 s, 503 naming what does not. */
 export function registerHealthRoute(server: Server, deps: HealthDependencies): void {

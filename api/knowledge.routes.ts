@@ -9,6 +9,7 @@ import {
   type KnowledgeService,
 } from '../services/knowledge.service';
 import { defineRoute, registerRoutes, type RouteDefinition } from './route';
+import { trimmedAtLeast } from './text.schemas';
 
 const limitMessage = `must be an integer from 1 to ${MAX_PAGE_SIZE}`;
 const offsetMessage = 'must be an integer of 0 or more';
@@ -19,6 +20,7 @@ export const knowledgeSearchQuery = z.object({
     .trim()
     .min(1, 'must not be empty')
     .max(MAX_QUERY_CHARS, `must be at most ${MAX_QUERY_CHARS} characters`)
+    .meta({ pattern: trimmedAtLeast(1).source })
     .describe('Words ("quoted phrases", -excluded, or), or an article number such as KA-01002'),
   productId: z.uuid('must be a UUID').optional().describe('Only articles about this product'),
   status: z
@@ -30,7 +32,7 @@ export const knowledgeSearchQuery = z.object({
 });
 
 export const articleNumberParams = z.object({
-  articleNumber: z.string().regex(ARTICLE_NUMBER_PATTERN, 'must look like KA-01002'),
+  articleNumber: z.string().regex(ARTICLE_NUMBER_PATTERN, 'must look like KA-01002').meta({ examples: ['KA-01002'] }),
 });
 
 const articleHitSchema = z.object({
@@ -77,6 +79,7 @@ export function knowledgeRoutes(knowledge: KnowledgeService): RouteDefinition[] 
       roles: 'signed-in',
       query: knowledgeSearchQuery,
       responses: { 200: { description: 'Ranked articles, best first, and the total for paging', schema: searchResultSchema } },
+      errors: { 403: 'status draft or all, asked by a customer or an operator' },
       handler: async ({ actor, query }) => {
         const { q, productId, status, limit, offset } = query;
         const result = await knowledge.search(actor, { text: q, productId: productId ?? null, ...(status ? { status } : {}), limit, offset });

@@ -3,9 +3,10 @@ import { CHANNELS, CASE_STATUSES, PRIORITIES } from '../domain/case';
 import { CUSTOMER_TIERS } from '../domain/customer';
 import { ROLES } from '../domain/actor';
 import { SLA_KPI_STATUSES } from '../db/repositories/sla-kpi-instance.repository';
+import { trimmedAtLeast, trimmedText } from './text.schemas';
 
 const uuid = () => z.uuid('must be a UUID');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) => trimmedText(max);
 
 const limit = (max: number, fallback: number) => {
   const message = `must be an integer from 1 to ${max}`;
@@ -22,7 +23,7 @@ export const idParams = z.object({ id: uuid() });
 
 export const contactSearchQuery = z
   .object({
-    q: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional().describe('Words in the first name, last name or email (all must match)'),
+    q: trimmedText(200).optional().describe('Words in the first name, last name or email (all must match)'),
     limit: limit(100, 20),
     offset: offset(),
   })
@@ -44,10 +45,27 @@ const CONDITIONS_HELP =
   'productId (product ids), subjectKeywords (any of these words in the title, description or subject). {} matches every case.';
 
 /** Checked by the domain's validateRoutingConditions (the rule routing itself uses), which names the field. */
+const oneOrMore = (items: Record<string, unknown>) => ({ type: 'array', minItems: 1, items });
+/**
+ * The shape validateRoutingConditions accepts, for the document (the domain check names the field;
+ * zod only needs an object here). Product ids must also exist: that is checked against the catalogue.
+ */
+const routingConditionsShape = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    customerTier: oneOrMore({ type: 'string', enum: [...CUSTOMER_TIERS] }),
+    channel: oneOrMore({ type: 'string', enum: [...CHANNELS] }),
+    priority: oneOrMore({ type: 'string', enum: [...PRIORITIES] }),
+    productId: { ...oneOrMore({ type: 'string', format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }), description: 'Existing products (GET /products); an unknown id is refused with 422' },
+    subjectKeywords: oneOrMore({ type: 'string', pattern: trimmedAtLeast(1).source }),
+  },
+};
+
 const routingConditions = z
   .record(z.string(), z.unknown(), 'must be an object')
   .describe(CONDITIONS_HELP)
-  .meta({ examples: [{ customerTier: ['gold'] }, { channel: ['email'], subjectKeywords: ['invoice', 'refund'] }] });
+  .meta({ ...routingConditionsShape, examples: [{ customerTier: ['gold'] }, { channel: ['email'], subjectKeywords: ['invoice', 'refund'] }] });
 
 const position = z.number('must be an integer').int('must be an integer').min(0, 'must be 0 or more').max(1_000_000, 'must be at most 1000000');
 
@@ -56,7 +74,7 @@ export const createRoutingRuleBody = z
     name: text(200),
     position: position.describe('Rules are tried in ascending position; the first match wins. Unique.'),
     conditions: routingConditions,
-    queueId: uuid(),
+    queueId: uuid().describe('An existing queue; an unknown id is refused with 422'),
     active: z.boolean('must be true or false').default(true),
   })
   .strict();
@@ -66,11 +84,12 @@ export const updateRoutingRuleBody = z
     name: text(200).optional(),
     position: position.optional(),
     conditions: routingConditions.optional(),
-    queueId: uuid().optional(),
+    queueId: uuid().optional().describe('An existing queue; an unknown id is refused with 422'),
     active: z.boolean('must be true or false').optional(),
   })
   .strict()
-  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one of name, position, conditions, queueId, active', path: ['name'] });
+  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one of name, position, conditions, queueId, active', path: ['name'] })
+  .meta({ minProperties: 1 });
 
 // ---- responses -----------------------------------------------------------------------------------
 

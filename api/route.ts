@@ -20,11 +20,45 @@ export interface RouteDefinition<P extends z.ZodType = z.ZodType, Q extends z.Zo
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
-  /** Request headers worth documenting (e.g. Idempotency-Key). */
-  readonly headers?: readonly { readonly name: string; readonly description: string; readonly required?: boolean }[];
-  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType }>>;
+  /** Request headers worth documenting (e.g. Idempotency-Key), with the rule the server checks them by. */
+  readonly headers?: readonly RequestHeader[];
+  readonly responses: Readonly<Record<number, DocumentedResponse>>;
+  /**
+   * Refusals the declaration cannot show by itself (401, 403, 404, 422 … are derived from `roles`,
+   * `params`, `query` and `body`): e.g. 409 for an action the case's state refuses, or 422 for an
+   * id that must name an existing row. Status → when it happens.
+   */
+  readonly errors?: Readonly<Partial<Record<ErrorStatus, string>>>;
+  /** The route waits on Temporal: when it is down or slow the answer is 503 with Retry-After. */
+  readonly reachesTemporal?: boolean;
   readonly handler: (input: RouteInput<P, Q, B>) => Promise<RouteResult>;
 }
+
+/** The statuses of problem+json answers a route may document. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 503;
+
+export interface RequestHeader {
+  readonly name: string;
+  readonly description: string;
+  readonly required?: boolean;
+  /** What the server accepts; a plain string when absent. */
+  readonly schema?: z.ZodType;
+}
+
+export interface DocumentedResponse {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+  /** The media type of the body when it is not JSON (e.g. the docs page). */
+  readonly mediaType?: string;
+  /** Response headers worth documenting (Location, Retry-After …), name → description. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What the OpenAPI document and the authorization matrix need of a route: everything but the
+ * handler. Routes registered by hand (sign-in, health, the docs) are declared this way beside them.
+ */
+export type RouteDeclaration = Omit<RouteDefinition, 'handler'>;
 
 export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   /** The caller; null only on public routes without a token. */

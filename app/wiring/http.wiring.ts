@@ -7,6 +7,7 @@ import { knowledgeRoutes } from '../../api/knowledge.routes';
 import { createMetricsRegistry, registerMetricsRoute } from '../../api/metrics.route';
 import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
+import type { RouteDefinition } from '../../api/route';
 import { createApiServer, type RouteRegistrar } from '../../api/server';
 import { userRoutes } from '../../api/users.routes';
 import { usesChannelAuthorization } from '../../bot/direct-line';
@@ -43,15 +44,23 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     // Direct Line, its connector and /api/messages carry the channel's own tokens, checked there.
     authenticate: createAuthenticator(services.auth, { channelAuthorized: (path) => usesChannelAuthorization(path) }),
     rateLimit: createRateLimiter(),
-    definitions: [
-      ...caseRoutes({ cases: services.cases, caseRecords: services.caseRecords, caseActivities: services.caseActivities, caseWork: services.caseWork, history: services.history }),
-      ...knowledgeRoutes(services.knowledge),
-      ...operationsRoutes({ problems, replayCheck: services.replayCheck }),
-      ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
-      ...userRoutes(services.userAdmin),
-    ],
+    definitions: apiRouteDefinitions(services),
     routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), ...(deps.channelRoutes ?? [])],
   });
+}
+
+/**
+ * Every declared route the HTTP app registers (and documents in /openapi.json). The authorization
+ * matrix and the contract test build the same list, so a route added here is covered by both.
+ */
+export function apiRouteDefinitions(services: AppServices): RouteDefinition[] {
+  return [
+    ...caseRoutes({ cases: services.cases, caseRecords: services.caseRecords, caseActivities: services.caseActivities, caseWork: services.caseWork, history: services.history }),
+    ...knowledgeRoutes(services.knowledge),
+    ...operationsRoutes({ problems: createCaseProblemRepository(services.db), replayCheck: services.replayCheck }),
+    ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
+    ...userRoutes(services.userAdmin),
+  ];
 }
 
 /** Builds the records service and its repositories over one database. */
