@@ -7,6 +7,7 @@ import { knowledgeRoutes } from '../../api/knowledge.routes';
 import { createMetricsRegistry, registerMetricsRoute } from '../../api/metrics.route';
 import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
+import { registerSurveyPages, surveyRoutes } from '../../api/survey.routes';
 import { createApiServer, type RouteRegistrar } from '../../api/server';
 import { usesChannelAuthorization } from '../../bot/direct-line';
 import { checkDatabase, type Database } from '../../db/connection';
@@ -18,6 +19,8 @@ import { createGoalRepository } from '../../db/repositories/goal.repository';
 import { createQueueRepository } from '../../db/repositories/queue.repository';
 import { createRoutingRuleRepository } from '../../db/repositories/routing-rule.repository';
 import { createSlaPolicyRepository } from '../../db/repositories/sla-policy.repository';
+import { findSurveyByTokenHash } from '../../db/repositories/survey.repository';
+import { createSurveyAnswerService } from '../../services/survey-answer.service';
 import { createRecordsService, type RecordsService } from '../../services/records.service';
 import type { AppServices } from './services.wiring';
 
@@ -35,6 +38,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
   const { services } = deps;
   const problems = createCaseProblemRepository(services.db);
   const metrics = createMetricsRegistry({ problems });
+  const surveys = createSurveyAnswerService({ findByTokenHash: (hash) => findSurveyByTokenHash(services.db, hash), caseWork: services.caseWork });
   return createApiServer({
     logger: deps.logger,
     version: '0.1.0',
@@ -47,8 +51,9 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
       ...knowledgeRoutes(services.knowledge),
       ...operationsRoutes({ problems }),
       ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
+      ...surveyRoutes(surveys),
     ],
-    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), ...(deps.channelRoutes ?? [])],
+    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), (server) => registerSurveyPages(server, surveys), ...(deps.channelRoutes ?? [])],
   });
 }
 
