@@ -40,7 +40,7 @@ button:hover { background: var(--brand-dark); }
 button:focus-visible { outline: 2px solid var(--ink); outline-offset: 2px; }
 .error { background: #fdf3f4; border: 1px solid #eeacb2; color: #751d1f; border-radius: 4px; padding: 8px 12px; margin-bottom: 16px; }
 .notice { font-size: 16px; }
-.icon { font-size: 40px; line-height: 1; margin-bottom: 8px; }
+.icon { font-size: 40px; line-height: 1; margin-bottom: 8px; color: var(--brand); }
 @media (max-width: 420px) { .scale { grid-template-columns: repeat(5, 1fr); gap: 4px; } .scale label { font-size: 11px; padding: 8px 2px; } main { margin-top: 16px; } }
 `;
 

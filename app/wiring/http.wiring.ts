@@ -9,6 +9,7 @@ import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
 import { registerSurveyPages, surveyRoutes } from '../../api/survey.routes';
 import { createApiServer, type RouteRegistrar } from '../../api/server';
+import { registerWebApp } from '../../api/web-app.route';
 import { usesChannelAuthorization } from '../../bot/direct-line';
 import { checkDatabase, type Database } from '../../db/connection';
 import { createCaseProblemRepository } from '../../db/repositories/case-problem.repository';
@@ -53,7 +54,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
       ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
       ...surveyRoutes(surveys),
     ],
-    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), (server) => registerSurveyPages(server, surveys), ...(deps.channelRoutes ?? [])],
+    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), (server) => registerSurveyPages(server, surveys), (server) => registerWebApp(server), ...(deps.channelRoutes ?? [])],
   });
 }
 

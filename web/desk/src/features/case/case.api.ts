@@ -1,0 +1,71 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
+import type { paths } from '../../api/schema';
+import { api, idempotencyKey, unwrap } from '../../lib/api-client';
+
+export type CaseRecord = paths['/cases/{caseNumber}']['get']['responses'][200]['content']['application/json'];
+
+/** The parts of GET /cases/{n}/state the pages show (the route declares it as an open record). */
+export interface CaseState {
+  readonly status: string;
+  readonly stage: string;
+  readonly ownerUserId?: string | null;
+  readonly stages?: readonly { stage: string; label: string; current: boolean; steps: readonly { id: string; label: string; completion: string; done: boolean }[] }[];
+  readonly kpis?: readonly { kpi: string; status: string; failureAt: string | null; warningAt: string | null; succeededAt: string | null; pausedAt: string | null }[];
+  readonly openActivities?: readonly { id: string; subject: string }[];
+  readonly survey?: { rating: number | null; answeredAt: string | null } | null;
+  readonly resolution?: { resolutionText: string; resolutionType: string } | null;
+}
+
+/** An entry of GET /cases/{n}/activities (customers get fewer fields, and only what is shared with them). */
+export interface CaseActivity {
+  readonly id: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly direction: string | null;
+  readonly state?: string;
+  readonly minutesSpent?: number;
+  readonly createdAt: string;
+  readonly byCustomer?: boolean;
+}
+
+const path = (caseNumber: string) => ({ path: { caseNumber } });
+
+export function useCase(caseNumber: string) {
+  return useQuery({ queryKey: ['case', caseNumber, 'record'], queryFn: async () => unwrap(await api.GET('/cases/{caseNumber}', { params: path(caseNumber) })), refetchInterval: 15_000 });
+}
+
+export function useCaseState(caseNumber: string) {
+  return useQuery({ queryKey: ['case', caseNumber, 'state'], queryFn: async () => unwrap<unknown>(await api.GET('/cases/{caseNumber}/state', { params: path(caseNumber) })) as CaseState, refetchInterval: 15_000 });
+}
+
+export function useCaseActivities(caseNumber: string) {
+  return useQuery({
+    queryKey: ['case', caseNumber, 'activities'],
+    queryFn: async () => (unwrap<unknown>(await api.GET('/cases/{caseNumber}/activities', { params: path(caseNumber) })) as { items: CaseActivity[] }).items,
+    refetchInterval: 15_000,
+  });
+}
+
+/**
+ * One action on the case. Its Idempotency-Key is kept until the action succeeds, so sending again
+ * after a lost answer (a 503, a dropped connection) cannot act twice.
+ */
+export function useCaseAction<V>(caseNumber: string, send: (key: string, vars: V) => Promise<{ data?: unknown; error?: unknown; response: Response }>) {
+  const queryClient = useQueryClient();
+  const key = useRef<string | null>(null);
+  return useMutation({
+    mutationFn: async (vars: V) => {
+      key.current ??= idempotencyKey();
+      return unwrap(await send(key.current, vars));
+    },
+    onSuccess: async () => {
+      key.current = null;
+      await queryClient.invalidateQueries({ queryKey: ['case', caseNumber] });
+      await queryClient.invalidateQueries({ queryKey: ['cases'] });
+    },
+  });
+}
+
+export const actionParams = (caseNumber: string, key: string) => ({ path: { caseNumber }, header: { 'Idempotency-Key': key } });
