@@ -121,19 +121,39 @@ describe('the web desk in a browser', () => {
     await gina.getByLabel('Resolution', { exact: true }).fill('Restarted');
     await gina.getByRole('button', { name: 'Resolve case' }).click();
     await gina.getByRole('alert').filter({ hasText: /Resolve/ }).first().waitFor();
+    // Knowledge: search (recorded on the case) and link an article.
+    await gina.getByRole('searchbox', { name: 'Search the knowledge base' }).fill('printer');
+    await gina.getByRole('button', { name: 'Search', exact: true }).click();
+    await gina.getByText(/^KA-\d+ · /).first().waitFor();
+    await gina.getByRole('button', { name: 'Link to case' }).first().click();
+    // Waiting for the customer: the header says so in words.
+    await gina.getByLabel('Reason').fill('Asked for the scanner model');
+    await gina.getByRole('button', { name: 'Pause case' }).click();
+    await gina.getByRole('heading', { name: 'Waiting for customer' }).waitFor();
     await shot(gina, '03-case-page-agent');
     await expectAccessible(gina);
 
     const state = (await (await app.request('GET', `/cases/${caseNumber!}/state`, { token: await app.login('gina') })).json()) as { ownerUserId: string; status: string };
-    expect(state.status).toBe('active');
+    expect(state.status).toBe('waiting_for_customer');
     expect(state.ownerUserId).toBe(await app.database.db('users').where({ username: 'gina' }).first('id').then((u: { id: string }) => u.id));
 
     // The customer sees the reply in the portal.
     await alice.reload();
     await alice.getByRole('list', { name: 'Timeline' }).getByText('please restart the scanner').waitFor();
     await expect(alice.locator('main').textContent()).resolves.toContain('Support replied');
+    await alice.getByText('Waiting for customer').first().waitFor();
     await shot(alice, '04-portal-case-reply');
     await expectAccessible(alice);
+    // Her answer sends the case back to the agent.
+    await alice.getByLabel('Add information').fill('The model is ScanPro 300.');
+    await alice.getByRole('button', { name: 'Send', exact: true }).click();
+    await alice.getByRole('list', { name: 'Timeline' }).getByText('The model is ScanPro 300.').waitFor();
+    const ginaToken = await app.login('gina');
+    const after = await eventually(
+      async () => ((await (await app.request('GET', `/cases/${caseNumber!}`, { token: ginaToken })).json()) as { status: string }).status,
+      (status) => status === 'active',
+    );
+    expect(after).toBe('active');
 
     // At 390 px (a phone), the inbox and the case page still work.
     const phone = await newPage(390, 844);

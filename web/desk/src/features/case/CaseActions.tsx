@@ -3,6 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { ProblemBar } from '../../components/ProblemBar';
 import { api, type Me } from '../../lib/api-client';
 import { actionParams, useCaseAction, type CaseRecord, type CaseState } from './case.api';
+import { KnowledgePanel } from './KnowledgePanel';
+import { WorkflowActions } from './WorkflowActions';
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: '16px' },
@@ -38,7 +40,8 @@ export function CaseActions({ record, state, me }: { record: CaseRecord; state: 
   const advance = useCaseAction(n, (key) => api.POST('/cases/{caseNumber}/stage/advance', { params: actionParams(n, key), body: {} }));
   const resolve = useCaseAction(n, (key, vars: { resolutionText: string; resolutionType: ResolutionType }) => api.POST('/cases/{caseNumber}/resolve', { params: actionParams(n, key), body: vars }));
 
-  const open = ['active', 'on_hold', 'waiting_for_customer'].includes(record.status);
+  const status = state?.status ?? record.status;
+  const open = ['active', 'on_hold', 'waiting_for_customer'].includes(status);
   const owner = state?.ownerUserId ?? record.ownerUserId;
   const mine = owner === me.userId || me.role === 'supervisor' || me.role === 'admin';
   const current = state?.stages?.find((s) => s.current);
@@ -123,6 +126,8 @@ export function CaseActions({ record, state, me }: { record: CaseRecord; state: 
             </div>
             <ProblemBar error={resolve.error} />
           </form>
+          <WorkflowActions caseNumber={n} status={status} queueId={record.queueId} />
+          <KnowledgePanel caseNumber={n} />
         </>
       )}
       {owner && !mine && <p>Another agent works this case.</p>}

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { PriorityBadge, SlaBadge, StatusBadge } from '../../components/Badges';
 import { ProblemBar } from '../../components/ProblemBar';
 import { api, unwrap, type Me } from '../../lib/api-client';
-import { kpiWords, localTime, relativeTime, slaWords, stageWords } from '../../lib/format';
+import { kpiWords, localTime, relativeTime, slaWords, stageWords, statusWords } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { CaseActions } from './CaseActions';
 import { useCase, useCaseActivities, useCaseState, type CaseRecord, type CaseState } from './case.api';
@@ -104,6 +104,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
   if (!record.data) return <Spinner label={`Loading ${caseNumber}…`} />;
   const c = record.data;
   const owner = state.data?.ownerUserId ?? c.ownerUserId;
+  const status = state.data?.status ?? c.status;
   return (
     <>
       <Link to="/inbox" className={styles.back}>
@@ -113,7 +114,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
         <span className={styles.number}>{c.caseNumber}</span>
         <h1 className={styles.title}>{c.title}</h1>
         <div className={styles.badges}>
-          <StatusBadge status={c.status} />
+          <StatusBadge status={status} />
           <PriorityBadge priority={c.priority} />
           <Badge appearance="outline">Stage: {stageWords(state.data?.stage ?? c.stage)}</Badge>
           <SlaBadge state={c.slaState} />
@@ -123,7 +124,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
         <div className={styles.column}>
           <Card className={styles.card}>
             <CaseActions record={c} state={state.data} me={me} />
-            {!['active', 'on_hold', 'waiting_for_customer'].includes(c.status) && <Text>This case is {c.status === 'resolved' ? 'resolved' : c.status === 'cancelled' ? 'cancelled' : 'closed'}.</Text>}
+            {!['active', 'on_hold', 'waiting_for_customer'].includes(status) && <Text>This case is {statusWords(status).toLowerCase()}.</Text>}
           </Card>
           <section aria-labelledby="timeline-title">
             <h2 id="timeline-title" className={styles.h2}>

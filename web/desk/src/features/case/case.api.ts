@@ -49,19 +49,23 @@ export function useCaseActivities(caseNumber: string) {
 }
 
 /**
- * One action on the case. Its Idempotency-Key is kept until the action succeeds, so sending again
- * after a lost answer (a 503, a dropped connection) cannot act twice.
+ * One action on the case. Its Idempotency-Key is kept until the action succeeds, so sending the
+ * same thing again after a lost answer (a 503, a dropped connection) cannot act twice; anything
+ * different gets a new key.
  */
 export function useCaseAction<V>(caseNumber: string, send: (key: string, vars: V) => Promise<{ data?: unknown; error?: unknown; response: Response }>) {
   const queryClient = useQueryClient();
-  const key = useRef<string | null>(null);
+  const key = useRef<{ readonly vars: string; readonly key: string } | null>(null);
   return useMutation({
     mutationFn: async (vars: V) => {
-      key.current ??= idempotencyKey();
-      return unwrap(await send(key.current, vars));
+      const same = JSON.stringify(vars ?? null);
+      if (key.current?.vars !== same) key.current = { vars: same, key: idempotencyKey() };
+      return unwrap(await send(key.current.key, vars));
     },
-    onSuccess: async () => {
+    onSuccess: async (view) => {
       key.current = null;
+      // An action answers with the case as its workflow now sees it; the read model follows shortly.
+      if (view && typeof view === 'object' && 'status' in view) queryClient.setQueryData(['case', caseNumber, 'state'], view);
       await queryClient.invalidateQueries({ queryKey: ['case', caseNumber] });
       await queryClient.invalidateQueries({ queryKey: ['cases'] });
     },
