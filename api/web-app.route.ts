@@ -38,21 +38,34 @@ function wantsPage(req: Request): boolean {
   return PAGES.some((page) => page.test(path)) && (req.header('accept') ?? '').includes('text/html');
 }
 
+/** The file's bytes, or undefined when it is not there (not built yet, or being rebuilt). */
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 export function registerWebApp(server: Server, options: { readonly buildDir?: string } = {}): void {
-  const dir = options.buildDir ?? findDeskBuild();
+  // Looked up on each request: a build finished after the server started is served without a restart.
+  const buildDir = (): string | undefined => options.buildDir ?? findDeskBuild();
   server.pre((req: Request, res: Response, next: Next) => {
     const path = req.path();
-    if (req.method === 'GET' && ASSET.test(path) && dir) {
-      const file = normalize(join(dir, path));
-      if (!file.startsWith(join(dir, 'assets') + sep) || !existsSync(file)) return next();
+    const dir = buildDir();
+    if (req.method === 'GET' && ASSET.test(path)) {
+      const file = dir ? normalize(join(dir, path)) : undefined;
+      const bytes = file?.startsWith(join(dir!, 'assets') + sep) ? readIfPresent(file) : undefined;
+      if (!bytes) return next();
       // Vite names assets by content hash: they never change, so browsers may keep them.
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'public, max-age=31536000, immutable' });
-      res.end(readFileSync(file));
+      res.writeHead(200, { 'content-type': TYPES[extname(file!)] ?? 'application/octet-stream', 'cache-control': 'public, max-age=31536000, immutable' });
+      res.end(bytes);
       return next(false);
     }
     if (!wantsPage(req)) return next();
-    res.writeHead(dir ? 200 : 503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' });
-    res.end(dir ? readFileSync(join(dir, 'index.html')) : NOT_BUILT);
+    const index = dir ? readIfPresent(join(dir, 'index.html')) : undefined;
+    res.writeHead(index ? 200 : 503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' });
+    res.end(index ?? NOT_BUILT);
     return next(false);
   });
 }
