@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../services/errors';
 import { refusalText, type SurveyAnswerService, type SurveyRefusal } from '../services/survey-answer.service';
 import { asUnavailable } from '../services/unavailable';
+import { createRateLimiter } from './auth';
 import { actionBodies } from './case.schemas';
 import { defineRoute, type RouteDefinition } from './route';
 import { surveyFormPage, surveyNoticePage } from './survey.page';
@@ -126,17 +127,25 @@ async function answerFromForm(surveys: SurveyAnswerService, token: string, req: 
  * bodies (api/server.ts): a plain HTML form must work in any browser, JavaScript or not.
  */
 export function registerSurveyPages(server: Server, surveys: SurveyAnswerService): void {
+  // Taken before the app's middleware, so limited here too: per client IP, like anonymous API calls.
+  const rateLimit = createRateLimiter({ burst: 10, rate: 1 });
   server.pre((req: Request, res: Response, next: Next) => {
     const match = req.method === 'POST' ? PATH.exec(req.path()) : null;
     if (!match?.[1] || !FORM.test(req.header('content-type') ?? '')) return next();
     const token = safeDecode(match[1]);
-    answerFromForm(surveys, token, req, res).then(
-      () => next(false),
-      (error: unknown) => {
-        failurePage(res, error);
-        next(false);
-      },
-    );
+    rateLimit(req, res, ((limited?: unknown) => {
+      if (limited) {
+        sendHtml(res, 429, surveyNoticePage('Too many attempts', 'Please wait a minute, then send your answer again.', '&#8987;'));
+        return next(false);
+      }
+      answerFromForm(surveys, token, req, res).then(
+        () => next(false),
+        (error: unknown) => {
+          failurePage(res, error);
+          next(false);
+        },
+      );
+    }) as Next);
   });
 
   server.get('/surveys/:token', (req: Request, res: Response, next: Next) => {

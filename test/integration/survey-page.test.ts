@@ -138,4 +138,16 @@ describe('the survey page behind the survey email link', () => {
     const json = await app.request('POST', `/surveys/${forged}`, { body: { rating: 5 } });
     expect(json.status).toBe(404);
   });
+
+  it('limits a burst of form answers from one client (guessing tokens), with an HTML page', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const response = await fetch(`${app.baseUrl}/surveys/${'B'.repeat(42)}${i % 10}`, form({ rating: '5' }));
+      statuses.push(response.status);
+      if (response.status === 429) expect(await response.text()).toContain('Too many attempts');
+    }
+    expect(statuses).toContain(404);
+    // 10 at once, then one a second: 40 quick answers cannot all pass, even on a slow machine.
+    expect(statuses).toContain(429);
+  });
 });
