@@ -208,4 +208,27 @@ describe('the web desk in a browser', () => {
     await page.goto(surveyUrl);
     await page.getByRole('heading', { name: 'Already answered' }).waitFor();
   });
+
+  it('take next accepts the most urgent waiting case; an operator reads its workflow history', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}`);
+    const alice = await app.login('alice');
+    const opened = (await (await app.request('POST', '/cases', { token: alice, body: { title: 'VPN asks for the password twice' } })).json()) as { caseNumber: string };
+
+    const gina = await newPage();
+    await signIn(gina, 'gina');
+    await gina.getByRole('button', { name: 'Take next case' }).click();
+    await gina.waitForURL(`**/cases/${opened.caseNumber}`);
+    await gina.getByRole('heading', { name: 'VPN asks for the password twice' }).waitFor();
+    await gina.getByText('You', { exact: true }).waitFor();
+
+    const otto = await newPage();
+    await signIn(otto, 'otto');
+    await otto.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await otto.goto(`${app.baseUrl}/cases/${opened.caseNumber}`);
+    await otto.getByRole('button', { name: 'Show the workflow history' }).click();
+    await otto.getByText('Case opened').first().waitFor();
+    await otto.getByText(/acceptCase by Gina Agent/).first().waitFor();
+    await shot(otto, '08-operator-history');
+    await expectAccessible(otto);
+  });
 });

@@ -7,6 +7,7 @@ import { api, unwrap, type Me } from '../../lib/api-client';
 import { kpiWords, localTime, relativeTime, slaWords, stageWords, statusWords } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { CaseActions } from './CaseActions';
+import { HistoryCard } from './HistoryCard';
 import { useCase, useCaseActivities, useCaseState, type CaseRecord, type CaseState } from './case.api';
 import { Timeline } from './Timeline';
 
@@ -123,7 +124,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
       <div className={styles.layout}>
         <div className={styles.column}>
           <Card className={styles.card}>
-            <CaseActions record={c} state={state.data} me={me} />
+            {me.role === 'operator' ? <Text>Operators look; agents act. The workflow history is below.</Text> : <CaseActions record={c} state={state.data} me={me} />}
             {!['active', 'on_hold', 'waiting_for_customer'].includes(status) && <Text>This case is {statusWords(status).toLowerCase()}.</Text>}
           </Card>
           <section aria-labelledby="timeline-title">
@@ -140,7 +141,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
             <dl className={styles.facts}>
               <dt>Customer</dt>
               <dd>
-                {customer.data ? customer.data.name : '…'}
+                {customer.data ? customer.data.name : customer.isError ? `A ${c.customer.type} (details not shown to your role)` : '…'}
                 {customer.data?.detail ? <Text size={200}> · {customer.data.detail}</Text> : null}
               </dd>
               <dt>Owner</dt>
@@ -169,6 +170,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
           </Card>
           <SlaCard state={state.data} />
           <StagesCard state={state.data} />
+          {(me.role === 'operator' || me.role === 'supervisor' || me.role === 'admin') && <HistoryCard caseNumber={c.caseNumber} />}
         </div>
       </div>
     </>

@@ -71,7 +71,8 @@ export function InboxPage({ me }: { me: Me }) {
   const [status, setStatus] = useState<Status | undefined>();
   const [sort, setSort] = useState<Sort>('firstResponseBy');
   const [text, setText] = useState('');
-  const queues = useQueues();
+  const works = me.role !== 'operator';
+  const queues = useQueues(works);
   const myQueues = (queues.data?.items ?? []).filter((q) => q.isMember || me.role !== 'agent');
   const query: CaseListQuery = { ...VIEWS[view].query(me), ...(status ? { status: [status] } : {}), ...(queueId ? { queueId } : {}), ...(text.trim() ? { q: text.trim() } : {}), sort, limit: 50 };
   const cases = useCases(query);
@@ -94,9 +95,11 @@ export function InboxPage({ me }: { me: Me }) {
     <>
       <div className={styles.heading}>
         <h1 className={styles.title}>Inbox</h1>
-        <Button appearance="primary" onClick={() => takeNext.mutate()} disabled={takeNext.isPending}>
-          {takeNext.isPending ? 'Taking…' : 'Take next case'}
-        </Button>
+        {works && (
+          <Button appearance="primary" onClick={() => takeNext.mutate()} disabled={takeNext.isPending}>
+            {takeNext.isPending ? 'Taking…' : 'Take next case'}
+          </Button>
+        )}
       </div>
       <ProblemBar error={takeNext.error} />
       <section aria-label="My queues" className={styles.queues}>

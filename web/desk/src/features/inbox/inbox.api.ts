@@ -10,6 +10,6 @@ export function useCases(query: CaseListQuery) {
   return useQuery({ queryKey: ['cases', query], queryFn: async () => unwrap(await api.GET('/cases', { params: { query } })), refetchInterval: 15_000 });
 }
 
-export function useQueues() {
-  return useQuery({ queryKey: ['queues'], queryFn: async () => unwrap(await api.GET('/queues')), refetchInterval: 30_000 });
+export function useQueues(enabled = true) {
+  return useQuery({ queryKey: ['queues'], enabled, queryFn: async () => unwrap(await api.GET('/queues')), refetchInterval: 30_000 });
 }
