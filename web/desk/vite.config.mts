@@ -9,5 +9,13 @@ export default defineConfig({
   root,
   plugins: [react()],
   build: { outDir: fileURLToPath(new URL('../../dist/desk', import.meta.url)), emptyOutDir: true, chunkSizeWarningLimit: 1500 },
-  server: { proxy: { '^/(auth|cases|queues|knowledge|openapi.json|surveys)': 'http://127.0.0.1:3000' } },
+  // `npm run web:dev`: the API of a running app (npm start); page navigations stay with Vite.
+  server: {
+    proxy: {
+      '^/(auth|cases|queues|contacts|accounts|knowledge|openapi.json|surveys)': {
+        target: 'http://127.0.0.1:3000',
+        bypass: (req) => (req.headers.accept?.includes('text/html') && !req.url?.startsWith('/surveys/') ? '/index.html' : undefined),
+      },
+    },
+  },
 });
