@@ -209,7 +209,7 @@ describe('the web desk in a browser', () => {
     await page.getByRole('heading', { name: 'Already answered' }).waitFor();
   });
 
-  it('take next accepts the most urgent waiting case; an operator reads its workflow history', async () => {
+  it('take next accepts the most urgent waiting case, the agent works it to resolved; an operator reads its workflow history', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}`);
     const alice = await app.login('alice');
     const opened = (await (await app.request('POST', '/cases', { token: alice, body: { title: 'VPN asks for the password twice' } })).json()) as { caseNumber: string };
@@ -220,6 +220,25 @@ describe('the web desk in a browser', () => {
     await gina.waitForURL(`**/cases/${opened.caseNumber}`);
     await gina.getByRole('heading', { name: 'VPN asks for the password twice' }).waitFor();
     await gina.getByText('You', { exact: true }).waitFor();
+    // The whole process in the desk: identify, research, resolve.
+    await gina.getByRole('button', { name: 'Mark done: Customer confirmed' }).click();
+    await gina.getByRole('combobox', { name: 'Product' }).click();
+    await gina.getByRole('option', { name: 'SecureConnect VPN' }).click();
+    await gina.getByLabel('Subject').fill('Connectivity');
+    await gina.getByRole('button', { name: 'Save details' }).click();
+    await gina.getByRole('button', { name: 'Mark done: Customer confirmed' }).waitFor({ state: 'detached' });
+    await gina.getByRole('button', { name: 'Advance to the next stage' }).click();
+    await gina.getByRole('heading', { name: 'Process: Research' }).waitFor();
+    await gina.getByLabel('Internal note').fill('Checked the VPN gateway logs');
+    await gina.getByRole('button', { name: 'Add note' }).click();
+    await gina.getByRole('list', { name: 'Timeline' }).getByText('Checked the VPN gateway logs').first().waitFor();
+    await gina.getByRole('button', { name: 'Advance to the next stage' }).click();
+    await gina.getByRole('heading', { name: 'Process: Resolve' }).waitFor();
+    await gina.getByLabel('Resolution', { exact: true }).fill('Reset the VPN profile');
+    await gina.getByRole('button', { name: 'Resolve case' }).click();
+    await gina.getByText('This case is resolved.').waitFor();
+    const resolved = (await (await app.request('GET', `/cases/${opened.caseNumber}/state`, { token: alice })).json()) as { status: string; survey: unknown };
+    expect(resolved.status).toBe('resolved');
 
     const otto = await newPage();
     await signIn(otto, 'otto');

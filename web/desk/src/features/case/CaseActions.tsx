@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ProblemBar } from '../../components/ProblemBar';
 import { api, type Me } from '../../lib/api-client';
 import { actionParams, useCaseAction, type CaseRecord, type CaseState } from './case.api';
+import { DetailsForm } from './DetailsForm';
 import { KnowledgePanel } from './KnowledgePanel';
 import { WorkflowActions } from './WorkflowActions';
 
@@ -91,6 +92,7 @@ export function CaseActions({ record, state, me }: { record: CaseRecord; state: 
           </form>
           <div className={styles.form}>
             <h2 className={styles.heading}>Process: {current?.label ?? 'stage'}</h2>
+            {state?.stage === 'identify' && <DetailsForm record={record} />}
             <div className={styles.row}>
               {tickable.map((step) => (
                 <Button key={step.id} onClick={() => completeStep.mutate(step.id as 'customer_confirmed')} disabled={completeStep.isPending}>
