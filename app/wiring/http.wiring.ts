@@ -2,6 +2,7 @@ import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Server } from 'restify';
 import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../../api/auth';
+import { registerCaseEvents } from '../../api/case-events.route';
 import { caseRoutes } from '../../api/case.routes';
 import { knowledgeRoutes } from '../../api/knowledge.routes';
 import { createMetricsRegistry, registerMetricsRoute } from '../../api/metrics.route';
@@ -54,7 +55,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
       ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
       ...surveyRoutes(surveys),
     ],
-    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), (server) => registerSurveyPages(server, surveys), (server) => registerWebApp(server), ...(deps.channelRoutes ?? [])],
+    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), (server) => registerSurveyPages(server, surveys), (server) => registerWebApp(server), (server) => registerCaseEvents(server, services.caseWork), ...(deps.channelRoutes ?? [])],
   });
 }
 

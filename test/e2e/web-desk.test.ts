@@ -137,9 +137,8 @@ describe('the web desk in a browser', () => {
     expect(state.status).toBe('waiting_for_customer');
     expect(state.ownerUserId).toBe(await app.database.db('users').where({ username: 'gina' }).first('id').then((u: { id: string }) => u.id));
 
-    // The customer sees the reply in the portal.
-    await alice.reload();
-    await alice.getByRole('list', { name: 'Timeline' }).getByText('please restart the scanner').waitFor();
+    // The customer sees the reply without reloading: the page follows GET /cases/{n}/events.
+    await alice.getByRole('list', { name: 'Timeline' }).getByText('please restart the scanner').waitFor({ timeout: 8_000 });
     await expect(alice.locator('main').textContent()).resolves.toContain('Support replied');
     await alice.getByText('Waiting for customer').first().waitFor();
     await shot(alice, '04-portal-case-reply');

@@ -8,7 +8,7 @@ import { kpiWords, localTime, relativeTime, slaWords, stageWords, statusWords } 
 import { Link } from '../../lib/router';
 import { CaseActions } from './CaseActions';
 import { HistoryCard } from './HistoryCard';
-import { useCase, useCaseActivities, useCaseState, type CaseRecord, type CaseState } from './case.api';
+import { useCase, useCaseActivities, useCaseEvents, useCaseState, type CaseRecord, type CaseState } from './case.api';
 import { Timeline } from './Timeline';
 
 export const useCaseStyles = makeStyles({
@@ -100,6 +100,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
   const record = useCase(caseNumber);
   const state = useCaseState(caseNumber);
   const activities = useCaseActivities(caseNumber);
+  useCaseEvents(caseNumber);
   const customer = useCustomer(record.data?.customer);
   if (record.error) return <ProblemBar error={record.error} />;
   if (!record.data) return <Spinner label={`Loading ${caseNumber}…`} />;

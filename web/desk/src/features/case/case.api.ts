@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { paths } from '../../api/schema';
 import { api, idempotencyKey, unwrap } from '../../lib/api-client';
+import { getToken } from '../../lib/session';
 
 export type CaseRecord = paths['/cases/{caseNumber}']['get']['responses'][200]['content']['application/json'];
 
@@ -73,3 +74,46 @@ export function useCaseAction<V>(caseNumber: string, send: (key: string, vars: V
 }
 
 export const actionParams = (caseNumber: string, key: string) => ({ path: { caseNumber }, header: { 'Idempotency-Key': key } });
+
+/**
+ * Follows GET /cases/{n}/events (server-sent events, read with fetch so the bearer token goes
+ * along) and refreshes the case's queries when it changes; reconnects when a stream ends.
+ */
+export function useCaseEvents(caseNumber: string): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const abort = new AbortController();
+    let last: number | null = null;
+    const follow = async () => {
+      while (!abort.signal.aborted) {
+        try {
+          const response = await fetch(`/cases/${encodeURIComponent(caseNumber)}/events`, { headers: { authorization: `Bearer ${getToken() ?? ''}`, accept: 'text/event-stream' }, signal: abort.signal });
+          if (!response.ok || !response.body) throw new Error(`events: ${response.status}`);
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+          let buffer = '';
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buffer += value;
+            let cut: number;
+            while ((cut = buffer.indexOf('\n\n')) >= 0) {
+              const data = /^data: (.*)$/m.exec(buffer.slice(0, cut))?.[1];
+              buffer = buffer.slice(cut + 2);
+              const version = data ? (JSON.parse(data) as { version?: number }).version : undefined;
+              if (typeof version === 'number' && version !== last) {
+                if (last !== null) await queryClient.invalidateQueries({ queryKey: ['case', caseNumber] });
+                last = version;
+              }
+            }
+          }
+        } catch {
+          if (abort.signal.aborted) return;
+          // The server is away or refused: try again a little later; polling still refreshes the page.
+          await new Promise((resolve) => setTimeout(resolve, 5_000));
+        }
+      }
+    };
+    void follow();
+    return () => abort.abort();
+  }, [caseNumber, queryClient]);
+}

@@ -5,7 +5,7 @@ import { ProblemBar } from '../../components/ProblemBar';
 import { api } from '../../lib/api-client';
 import { localTime, relativeTime } from '../../lib/format';
 import { Link } from '../../lib/router';
-import { actionParams, useCase, useCaseAction, useCaseActivities } from '../case/case.api';
+import { actionParams, useCase, useCaseAction, useCaseActivities, useCaseEvents } from '../case/case.api';
 import { useCaseStyles } from '../case/CasePage';
 import { Timeline } from '../case/Timeline';
 
@@ -21,6 +21,7 @@ export function PortalCasePage({ caseNumber }: { caseNumber: string }) {
   const styles = { ...useCaseStyles(), ...useStyles() };
   const record = useCase(caseNumber);
   const activities = useCaseActivities(caseNumber);
+  useCaseEvents(caseNumber);
   const [text, setText] = useState('');
   const addInformation = useCaseAction(caseNumber, (key, note: string) => api.POST('/cases/{caseNumber}/notes', { params: actionParams(caseNumber, key), body: { text: note } }));
   if (record.error) return <ProblemBar error={record.error} />;
