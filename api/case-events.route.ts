@@ -32,7 +32,11 @@ export function registerCaseEvents(server: Server, caseWork: Pick<CaseWorkServic
     let version = (await caseWork.get(caseNumber, actor)).version;
 
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    // A look that finishes after the client left must not write to a closed response.
+    const write = (text: string) => {
+      if (!res.writableEnded && !res.destroyed) res.write(text);
+    };
+    const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     send('version', { caseNumber, version });
 
     await new Promise<void>((resolve) => {
@@ -60,7 +64,7 @@ export function registerCaseEvents(server: Server, caseWork: Pick<CaseWorkServic
             looking = false;
           });
       }, pollMs);
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
+      const heartbeat = setInterval(() => write(': keep-alive\n\n'), heartbeatMs);
       const end = setTimeout(() => res.end(), maxStreamMs);
       res.once('close', stop);
       res.once('finish', stop);
