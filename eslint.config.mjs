@@ -50,7 +50,7 @@ const layerRules = Object.entries(LAYERS).map(([folder, forbidden]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tools/', 'data/', 'coverage/', '.stryker-tmp/', 'reports/'] },
+  { ignores: ['dist/', 'node_modules/', '.tools/', 'data/', 'coverage/', '.stryker-tmp/', 'reports/', 'web/desk/src/api/schema.d.ts'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -95,5 +95,13 @@ export default tseslint.config(
   {
     files: ['**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // The web desk runs in the browser, with its own tsconfig (DOM, JSX, bundler resolution).
+    files: ['web/desk/**/*.{ts,tsx,mts}'],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { project: ['./web/desk/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
   },
 );

@@ -2,14 +2,17 @@ import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Server } from 'restify';
 import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../../api/auth';
+import { registerCaseEvents } from '../../api/case-events.route';
 import { caseRoutes } from '../../api/case.routes';
 import { knowledgeRoutes } from '../../api/knowledge.routes';
 import { createMetricsRegistry, registerMetricsRoute } from '../../api/metrics.route';
 import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
 import type { RouteDefinition } from '../../api/route';
+import { registerSurveyPages, surveyRoutes } from '../../api/survey.routes';
 import { createApiServer, type RouteRegistrar } from '../../api/server';
 import { userRoutes } from '../../api/users.routes';
+import { registerWebApp } from '../../api/web-app.route';
 import { usesChannelAuthorization } from '../../bot/direct-line';
 import { checkDatabase, type Database } from '../../db/connection';
 import { createCaseProblemRepository } from '../../db/repositories/case-problem.repository';
@@ -20,6 +23,8 @@ import { createGoalRepository } from '../../db/repositories/goal.repository';
 import { createQueueRepository } from '../../db/repositories/queue.repository';
 import { createRoutingRuleRepository } from '../../db/repositories/routing-rule.repository';
 import { createSlaPolicyRepository } from '../../db/repositories/sla-policy.repository';
+import { findSurveyByTokenHash } from '../../db/repositories/survey.repository';
+import { createSurveyAnswerService } from '../../services/survey-answer.service';
 import { createRecordsService, type RecordsService } from '../../services/records.service';
 import type { AppServices } from './services.wiring';
 
@@ -37,6 +42,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
   const { services } = deps;
   const problems = createCaseProblemRepository(services.db);
   const metrics = createMetricsRegistry({ problems });
+  const surveys = surveyAnswersFor(services);
   return createApiServer({
     logger: deps.logger,
     version: '0.1.0',
@@ -45,7 +51,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     authenticate: createAuthenticator(services.auth, { channelAuthorized: (path) => usesChannelAuthorization(path) }),
     rateLimit: createRateLimiter(),
     definitions: apiRouteDefinitions(services),
-    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), ...(deps.channelRoutes ?? [])],
+    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), (server) => registerSurveyPages(server, surveys), (server) => registerWebApp(server), (server) => registerCaseEvents(server, services.caseWork), ...(deps.channelRoutes ?? [])],
   });
 }
 
@@ -60,7 +66,13 @@ export function apiRouteDefinitions(services: AppServices): RouteDefinition[] {
     ...operationsRoutes({ problems: createCaseProblemRepository(services.db), replayCheck: services.replayCheck }),
     ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
     ...userRoutes(services.userAdmin),
+    ...surveyRoutes(surveyAnswersFor(services)),
   ];
+}
+
+/** Survey answers through the survey link (its token is the credential), over the case-work service. */
+function surveyAnswersFor(services: AppServices) {
+  return createSurveyAnswerService({ findByTokenHash: (hash) => findSurveyByTokenHash(services.db, hash), caseWork: services.caseWork });
 }
 
 /** Builds the records service and its repositories over one database. */

@@ -71,3 +71,53 @@ export function createSurveyRepository(db: Database) {
 }
 
 export type SurveyRepository = ReturnType<typeof createSurveyRepository>;
+
+/** A survey found by its link's token hash, with what the survey page shows and who may answer. */
+export interface SurveyByToken {
+  readonly surveyId: string;
+  readonly episode: number;
+  readonly expiresAt: string;
+  readonly answeredAt: string | null;
+  readonly rating: number | null;
+  readonly caseNumber: string;
+  readonly caseTitle: string;
+  /** The case's customer: the contact (and its account) or the account alone. */
+  readonly contactId: string | null;
+  readonly accountId: string | null;
+}
+
+/** The survey a link's token stands for (by the token's sha256), or undefined for an unknown token. */
+export async function findSurveyByTokenHash(db: Database, tokenHash: string): Promise<SurveyByToken | undefined> {
+  const row = await db('surveys as s')
+    .join('cases as k', 'k.id', 's.case_id')
+    .leftJoin('contacts as c', 'c.id', 'k.customer_contact_id')
+    .leftJoin('survey_responses as r', 'r.survey_id', 's.id')
+    .where('s.token_hash', tokenHash)
+    .first<
+      | {
+          id: string;
+          resolution_episode: number;
+          expires_at: Date | string;
+          answered_at: Date | string | null;
+          rating: number | null;
+          case_number: string;
+          title: string;
+          customer_contact_id: string | null;
+          customer_account_id: string | null;
+          contact_account_id: string | null;
+        }
+      | undefined
+    >('s.id', 's.resolution_episode', 's.expires_at', 's.answered_at', 'r.rating', 'k.case_number', 'k.title', 'k.customer_contact_id', 'k.customer_account_id', 'c.account_id as contact_account_id');
+  if (!row) return undefined;
+  return {
+    surveyId: row.id,
+    episode: row.resolution_episode,
+    expiresAt: new Date(row.expires_at).toISOString(),
+    answeredAt: row.answered_at === null ? null : new Date(row.answered_at).toISOString(),
+    rating: row.rating,
+    caseNumber: row.case_number,
+    caseTitle: row.title,
+    contactId: row.customer_contact_id,
+    accountId: row.customer_account_id ?? row.contact_account_id,
+  };
+}

@@ -1,0 +1,58 @@
+import { Button, Card, Link as FluentLink, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ProblemBar } from '../../components/ProblemBar';
+import { api, unwrap } from '../../lib/api-client';
+import { localTime } from '../../lib/format';
+
+const useStyles = makeStyles({
+  card: { padding: '16px' },
+  h2: { margin: '0 0 8px', fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
+  list: { listStyle: 'none', padding: 0, margin: '8px 0 0', display: 'flex', flexDirection: 'column', gap: '4px', maxHeight: '360px', overflowY: 'auto' },
+  failed: { color: tokens.colorPaletteRedForeground1 },
+  time: { color: tokens.colorNeutralForeground3, marginRight: '6px' },
+});
+
+interface Timeline {
+  readonly webUiUrl: string | null;
+  readonly entries: readonly { eventId: number; at: string; kind: string; title: string }[];
+}
+
+/** For operators, supervisors and administrators: the case's workflow history as a business timeline (loaded on demand). */
+export function HistoryCard({ caseNumber }: { caseNumber: string }) {
+  const styles = useStyles();
+  const [open, setOpen] = useState(false);
+  const history = useQuery({
+    queryKey: ['case', caseNumber, 'history'],
+    enabled: open,
+    queryFn: async () => unwrap<unknown>(await api.GET('/cases/{caseNumber}/history', { params: { path: { caseNumber } } })) as Timeline,
+  });
+  return (
+    <Card className={styles.card}>
+      <h2 className={styles.h2}>Workflow history</h2>
+      {!open ? (
+        <Button onClick={() => setOpen(true)}>Show the workflow history</Button>
+      ) : (
+        <>
+          <ProblemBar error={history.error} />
+          {history.isPending && <Spinner size="small" />}
+          {history.data?.webUiUrl && (
+            <FluentLink href={history.data.webUiUrl} target="_blank" rel="noreferrer">
+              Open in the Temporal Web UI
+            </FluentLink>
+          )}
+          <ol className={styles.list} tabIndex={0} aria-label="Workflow history entries">
+            {(history.data?.entries ?? []).map((e) => (
+              <li key={e.eventId} className={e.kind === 'failed' ? styles.failed : undefined}>
+                <Text size={200} className={styles.time}>
+                  {localTime(e.at)}
+                </Text>
+                <Text size={200}>{e.title}</Text>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </Card>
+  );
+}
