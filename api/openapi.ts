@@ -20,7 +20,8 @@ export const TAGS: readonly { readonly name: string; readonly description: strin
   { name: 'Goals', description: 'Goals with their progress.' },
   { name: 'Knowledge', description: 'Search and read knowledge articles.' },
   { name: 'Users', description: 'User accounts and their roles (administrators).' },
-  { name: 'Operations', description: "For operators: a case's workflow history, and cases whose writes were refused." },
+  { name: 'Surveys', description: 'The satisfaction survey of a resolved case, answered through the link in the survey email (its token is the credential).' },
+  { name: 'Operations', description: "For operators: a case's workflow history as milestones, cases needing attention, and the replay check." },
   { name: 'Health', description: 'Whether Temporal and the records database answer.' },
   { name: 'Docs', description: 'This document, and Swagger UI to read and try it.' },
 ];

@@ -100,7 +100,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The case's workflow history as a business timeline, with a link to the Temporal Web UI
+         * The case's workflow history as a business timeline in words, across its runs, with a link to the Temporal Web UI
          * @description Roles: operator, supervisor, admin.
          */
         get: operations["getCasesByCaseNumberHistory"];
@@ -592,6 +592,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/operations/replay-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Replays live case histories against the workflow code this server would run (before a deploy): ok, or the nondeterminism found
+         * @description Roles: operator, supervisor, admin.
+         */
+        get: operations["getOperationsReplayCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/contacts": {
         parameters: {
             query?: never;
@@ -922,20 +942,131 @@ export interface components {
     schemas: {
         /** @description RFC 9457 problem details */
         Problem: {
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description https://caseflow.dev/problems/<slug>
+             */
             type: string;
             title: string;
             status: number;
             detail?: string;
             instance?: string;
+            /** @description Each offending field, by a JSON pointer into the request: /body/title, /query/limit, /params/caseNumber */
             errors?: {
-                pointer?: string;
-                detail?: string;
+                pointer: string;
+                detail: string;
             }[];
+            /** @description Extra facts, e.g. the open activities that block a resolution */
             context?: unknown;
         };
     };
-    responses: never;
+    responses: {
+        /** @description The body is not valid JSON */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No bearer token, or one that is not valid (expired, tampered): sign in with POST /auth/token */
+        Unauthorized: {
+            headers: {
+                /** @description Bearer realm="caseflow", when a token was sent and refused */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller's role may not do this; the detail names the roles that may */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Unknown, or not visible to the caller (the same answer for both) */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not possible in the current state; the detail says why */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than 256 KiB */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A body was sent that is not application/json */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request is not valid: `errors` names each field by a JSON pointer */
+        ValidationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many requests: per signed-in user, or per client address when signed out */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait, where the server knows (a sign-in lockout) */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description An unexpected error, logged by the server (as problem details) */
+        Internal: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Temporal (or the database) is down or slow: try again after Retry-After */
+        Unavailable: {
+            headers: {
+                /** @description Seconds to wait before trying again */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -946,7 +1077,7 @@ export interface operations {
     getCases: {
         parameters: {
             query?: {
-                /** @description Comma-separated statuses */
+                /** @description Comma-separated statuses (style form, explode false): open,on_hold */
                 status?: ("active" | "on_hold" | "waiting_for_customer" | "resolved" | "cancelled" | "closed")[];
                 queueId?: string;
                 /** @description A user id, or 'none' for cases nobody works */
@@ -954,7 +1085,7 @@ export interface operations {
                 /** @description A contact or account id */
                 customerId?: string;
                 slaState?: "in_progress" | "nearing_noncompliance" | "succeeded" | "noncompliant" | "paused" | "cancelled";
-                /** @description Words in the title */
+                /** @description Words in the title; not blank */
                 q?: string;
                 sort?: "createdAt" | "-createdAt" | "priority" | "-priority" | "resolveBy" | "-resolveBy" | "firstResponseBy" | "-firstResponseBy";
                 limit?: number;
@@ -1016,15 +1147,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     postCases: {
@@ -1060,7 +1186,10 @@ export interface operations {
                      * @enum {string}
                      */
                     priority?: "low" | "normal" | "high" | "urgent";
-                    /** @default null */
+                    /**
+                     * @description An existing product (GET /products); an unknown id is refused with 422
+                     * @default null
+                     */
                     productId?: string | null;
                     /** @default null */
                     subject?: string | null;
@@ -1071,6 +1200,8 @@ export interface operations {
             /** @description The case, recorded */
             201: {
                 headers: {
+                    /** @description The case: /cases/{caseNumber} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1116,19 +1247,25 @@ export interface operations {
             /** @description Accepted; the case is being opened (see Location) */
             202: {
                 headers: {
+                    /** @description Where the case will be */
+                    Location?: string;
+                    /** @description Seconds to wait before asking */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer, agent, supervisor, admin; or: A customer naming a customer other than themselves or their account */
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, the customer or product does not exist, or the Idempotency-Key was used for a different request */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     getCasesByCaseNumber: {
@@ -1190,19 +1327,20 @@ export interface operations {
             /** @description The case the caller asked for is still being opened: ask again after Retry-After */
             202: {
                 headers: {
+                    /** @description The case */
+                    Location?: string;
+                    /** @description Seconds to wait before asking */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     getCasesByCaseNumberState: {
@@ -1227,15 +1365,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The case is closed: its workflow has finished */
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     getCasesByCaseNumberActivities: {
@@ -1254,17 +1391,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        items: {
+                            [key: string]: unknown;
+                        }[];
+                    };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberActivities: {
@@ -1313,20 +1452,28 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     getCasesByCaseNumberHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: the current run's events nearly as recorded (activity inputs, Update arguments, timers) instead of the milestones */
+                raw?: "true" | "false";
+            };
             header?: never;
             path: {
                 caseNumber: string;
@@ -1335,22 +1482,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The timeline */
+            /** @description The milestones (time, actor, kind, text, visibility, the event ids they come from), or the raw events */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for operator, supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberAccept: {
@@ -1382,15 +1532,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberDispatch: {
@@ -1408,7 +1563,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description An existing queue (GET /queues); an unknown id is refused with 422
+                     */
                     queueId: string;
                 };
             };
@@ -1425,15 +1583,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberReject: {
@@ -1467,15 +1630,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberTransfer: {
@@ -1493,7 +1661,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description An existing queue (GET /queues); an unknown id is refused with 422
+                     */
                     queueId: string;
                 };
             };
@@ -1510,15 +1681,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberAssign: {
@@ -1536,7 +1712,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description An existing agent, supervisor or administrator; anyone else is refused with 422
+                     */
                     userId: string;
                 };
             };
@@ -1553,15 +1732,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberYank: {
@@ -1593,15 +1777,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberHold: {
@@ -1640,15 +1829,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberResume: {
@@ -1680,15 +1874,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberPriority: {
@@ -1723,15 +1922,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberDetails: {
@@ -1766,15 +1970,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberActivitiesByActivityIdComplete: {
@@ -1809,15 +2018,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberArticles: {
@@ -1835,7 +2049,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description An existing knowledge article; an unknown id is refused with 422
+                     */
                     articleId: string;
                     /** @default false */
                     sendToCustomer?: boolean;
@@ -1854,15 +2071,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberKnowledgeSearches: {
@@ -1896,15 +2118,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberReplies: {
@@ -1939,15 +2166,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberStepsByStepIdComplete: {
@@ -1959,7 +2191,7 @@ export interface operations {
             };
             path: {
                 caseNumber: string;
-                stepId: "customer_confirmed" | "product_and_category_set" | "research_done" | "resolution_entered";
+                stepId: "customer_confirmed";
             };
             cookie?: never;
         };
@@ -1980,15 +2212,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberStageAdvance: {
@@ -2020,15 +2257,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberResolve: {
@@ -2064,15 +2306,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberCancel: {
@@ -2106,15 +2353,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer, agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberReopen: {
@@ -2148,15 +2400,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer, agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberNotes: {
@@ -2190,15 +2447,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer, agent, supervisor, admin; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     postCasesByCaseNumberSurvey: {
@@ -2234,15 +2496,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer; or: The case's workflow refuses the caller (e.g. a step only the case's owner may take) */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible in the case's current state (e.g. resolving with open activities): the detail says why */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is not valid, or an id names no existing row (the queue, user, product or article in the body; the activity in the path) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
         };
     };
     getKnowledgeArticles: {
@@ -2290,15 +2557,12 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            /** @description status draft or all, asked by a customer or an operator */
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getKnowledgeArticlesByArticleNumber: {
@@ -2336,15 +2600,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getOperationsCasesNeedingAttention: {
@@ -2376,15 +2636,50 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for operator, supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    getOperationsReplayCheck: {
+        parameters: {
+            query?: {
+                /** @description One case; omitted: every open case (at most 200) */
+                case?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One verdict per case */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        items: {
+                            caseNumber: string;
+                            workflowId: string;
+                            runId: string;
+                            /** @description The current workflow code makes exactly the decisions this history recorded */
+                            ok: boolean;
+                            /** @description The nondeterminism found (event and command), or why the case could not be replayed */
+                            problem?: string;
+                        }[];
+                    };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for operator, supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getContacts: {
@@ -2425,15 +2720,12 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getContactsById: {
@@ -2473,22 +2765,14 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer, agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
             /** @description Unknown, or not visible to the caller (the same answer for both) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getAccountsById: {
@@ -2570,22 +2854,14 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer, agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
             /** @description Unknown, or not visible to the caller (the same answer for both) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getProducts: {
@@ -2614,15 +2890,9 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getEntitlements: {
@@ -2683,22 +2953,14 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer, agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
             /** @description customerId: Unknown, or not visible to the caller (the same answer for both) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getEntitlementsById: {
@@ -2751,22 +3013,14 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer, agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
             /** @description Unknown, or not visible to the caller (the same answer for both) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getEntitlementsByIdUsages: {
@@ -2800,22 +3054,14 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for customer, agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
             /** @description Unknown, or not visible to the caller (the same answer for both) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getQueues: {
@@ -2854,15 +3100,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getQueuesByIdItems: {
@@ -2913,22 +3155,14 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
             /** @description Unknown, or not visible to the caller (the same answer for both) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getQueuesByIdMembers: {
@@ -2960,22 +3194,14 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
             /** @description Unknown, or not visible to the caller (the same answer for both) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getSlaPolicies: {
@@ -3027,15 +3253,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getCasesByCaseNumberSla: {
@@ -3076,22 +3298,12 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description Unknown, or not visible to the caller (the same answer for both) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getRoutingRules: {
@@ -3124,15 +3336,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     postRoutingRules: {
@@ -3166,9 +3374,17 @@ export interface operations {
                      *     }
                      */
                     conditions: {
-                        [key: string]: unknown;
+                        customerTier?: ("gold" | "silver" | "standard")[];
+                        channel?: ("phone" | "email" | "web" | "chat" | "facebook" | "twitter" | "iot")[];
+                        priority?: ("low" | "normal" | "high" | "urgent")[];
+                        /** @description Existing products (GET /products); an unknown id is refused with 422 */
+                        productId?: string[];
+                        subjectKeywords?: string[];
                     };
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description An existing queue; an unknown id is refused with 422
+                     */
                     queueId: string;
                     /** @default true */
                     active?: boolean;
@@ -3195,29 +3411,18 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for supervisor, admin */
+            403: components["responses"]["Forbidden"];
             /** @description Another rule has this position */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description A bad condition or an unknown queue, named by its pointer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     patchRoutingRulesById: {
@@ -3252,9 +3457,17 @@ export interface operations {
                      *     }
                      */
                     conditions?: {
-                        [key: string]: unknown;
+                        customerTier?: ("gold" | "silver" | "standard")[];
+                        channel?: ("phone" | "email" | "web" | "chat" | "facebook" | "twitter" | "iot")[];
+                        priority?: ("low" | "normal" | "high" | "urgent")[];
+                        /** @description Existing products (GET /products); an unknown id is refused with 422 */
+                        productId?: string[];
+                        subjectKeywords?: string[];
                     };
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description An existing queue; an unknown id is refused with 422
+                     */
                     queueId?: string;
                     active?: boolean;
                 };
@@ -3280,36 +3493,20 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for supervisor, admin */
+            403: components["responses"]["Forbidden"];
             /** @description No such rule */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+            404: components["responses"]["NotFound"];
             /** @description Another rule has this position */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description A bad condition or an unknown queue, named by its pointer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     getGoals: {
@@ -3348,15 +3545,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
     postSurveysByToken: {
@@ -3393,15 +3586,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error, as problem details */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
         };
     };
 }

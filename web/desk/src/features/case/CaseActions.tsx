@@ -35,7 +35,8 @@ export function CaseActions({ record, state, me }: { record: CaseRecord; state: 
   const addNote = useCaseAction(n, (key, text: string) =>
     api.POST('/cases/{caseNumber}/activities', { params: actionParams(n, key), body: { type: 'note', subject: text.split('\n')[0]!.slice(0, 200), body: text, minutesSpent: 0 } }),
   );
-  const completeStep = useCaseAction(n, (key, stepId: 'customer_confirmed' | 'product_and_category_set' | 'research_done' | 'resolution_entered') =>
+  // Only the steps an agent ticks (completion 'agent') can be completed by hand; the others follow from the case.
+  const completeStep = useCaseAction(n, (key, stepId: 'customer_confirmed') =>
     api.POST('/cases/{caseNumber}/steps/{stepId}/complete', { params: { path: { caseNumber: n, stepId }, header: { 'Idempotency-Key': key } }, body: {} }),
   );
   const advance = useCaseAction(n, (key) => api.POST('/cases/{caseNumber}/stage/advance', { params: actionParams(n, key), body: {} }));
