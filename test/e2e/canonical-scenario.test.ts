@@ -144,7 +144,7 @@ describe('the canonical scenario in Web Chat (headless Chromium, real Temporal a
     await say(gina, 'set subject Printing');
     await waitForText(gina, `${caseNumber}: subject set.`);
     await say(gina, 'advance');
-    await waitForText(gina, `Advanced: ${caseNumber} is active, stage Research`);
+    await waitForText(gina, `Advanced: ${caseNumber}. It is active, stage Research`);
     await say(gina, 'search knowledge printer offline');
     await waitForText(gina, 'Articles for "printer offline":');
     await say(gina, 'send KA-01002');
@@ -154,7 +154,7 @@ describe('the canonical scenario in Web Chat (headless Chromium, real Temporal a
     await say(gina, 'log call 15 min walked Alice through it');
     await waitForText(gina, `Logged a phone call of 15 minutes on ${caseNumber}.`);
     await say(gina, 'advance');
-    await waitForText(gina, `Advanced: ${caseNumber} is active, stage Resolve`);
+    await waitForText(gina, `Advanced: ${caseNumber}. It is active, stage Resolve`);
     await say(gina, 'resolve restarted the print spooler');
     await waitForText(gina, `${caseNumber} is resolved. The customer will get the survey.`);
 

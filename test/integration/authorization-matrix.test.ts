@@ -123,6 +123,8 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   // An invalid case number: allowed callers get 422 at once (a real replay check is tested in replay-check.test.ts).
   'GET /operations/replay-check': { request: () => ({ query: { case: 'not-a-case' } }) },
   'GET /users': anyRow,
+  // Public (the link's token is the credential): an empty answer is refused with 422 before any token is looked up.
+  'POST /surveys/{token}': { request: () => ({ params: { token: 'matrix-probe-token' }, body: {} }) },
   'GET /users/sign-ins': anyRow,
   'GET /users/{userId}': { request: (_r, f) => ({ params: { userId: f.userId } }) },
   'POST /users': invalidBody(),
