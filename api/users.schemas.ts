@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { ROLES } from '../domain/actor';
 import { SIGN_IN_OUTCOMES } from '../db/repositories/sign-in-audit.repository';
 import { PASSWORD_MIN_LENGTH } from '../services/users.service';
+import { trimmedText } from './text.schemas';
 
 /** Requests and answers of the administrators' user routes (api/users.routes.ts). */
 
 const uuid = () => z.uuid('must be a UUID');
-const text = (max: number) => z.string('must be a string').trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) => trimmedText(max);
 const role = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
 const limit = (max: number, fallback: number) => {
   const message = `must be an integer from 1 to ${max}`;
@@ -57,7 +58,9 @@ export const createUserBody = z
       .describe('The initial password; stored only as a scrypt hash'),
     contactId: uuid().optional().describe('Required for a customer (the contact they sign in as); not allowed for staff'),
   })
-  .strict();
+  .strict()
+  // The rule in the document too (JSON Schema if/then/else), so clients and fuzzers know it.
+  .meta({ if: { properties: { role: { const: 'customer' } }, required: ['role'] }, then: { required: ['contactId'] }, else: { not: { required: ['contactId'] } } });
 
 export const updateUserBody = z
   .object({
@@ -66,7 +69,8 @@ export const updateUserBody = z
     displayName: text(200).optional(),
   })
   .strict()
-  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one of disabled, role, displayName', path: ['disabled'] });
+  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one of disabled, role, displayName', path: ['disabled'] })
+  .meta({ minProperties: 1 });
 
 // ---- responses -----------------------------------------------------------------------------------
 
