@@ -73,6 +73,7 @@ export function userRoutes(users: UsersService): RouteDefinition[] {
         200: { description: 'The user, changed', schema: userSchema },
         403: { description: notAdmin },
         404: { description: unknownUser },
+        409: { description: 'A customer user given a staff role: a customer stays a customer (context.field is role)' },
         422: { description: `${invalid}; also an administrator disabling themself or giving up their own admin role` },
       },
       handler: async ({ actor, params, body }) => ({ status: 200, body: await users.update(actor!, params.userId, body) }),

@@ -65,7 +65,10 @@ export const createUserBody = z
 export const updateUserBody = z
   .object({
     disabled: z.boolean('must be true or false').optional().describe('A disabled user is refused at once, with any token they hold'),
-    role: role.optional().describe('Staff roles only change among themselves; a customer stays a customer'),
+    role: z
+      .enum(ROLES.filter((r) => r !== 'customer') as ['agent', 'supervisor', 'admin', 'operator'], { error: `must be one of ${ROLES.filter((r) => r !== 'customer').join(', ')} (a staff user never becomes a customer)` })
+      .optional()
+      .describe('Staff roles only change among themselves; a customer user stays a customer (409)'),
     displayName: text(200).optional(),
   })
   .strict()

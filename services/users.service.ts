@@ -69,12 +69,13 @@ export function createUsersService(deps: UsersServiceDependencies): UsersService
       return;
     }
     if (contactId === undefined) throw new ValidationError('is required for a customer user: the contact they sign in as', 'contactId');
-    if (!(await deps.contacts.findContact(contactId))) throw new ValidationError('no contact has this id', 'contactId');
+    if (!(await deps.contacts.findContact(contactId))) throw new ValidationError(`no contact with id ${contactId}`, 'contactId');
   }
 
   function checkRoleChange(user: UserRecord, role: Role): void {
     if (role === user.role) return;
-    if (user.role === 'customer') throw new ValidationError('a customer user stays a customer: it is the sign-in of a contact', 'role');
+    // The user's state, not the request, rules it out: a conflict (the document cannot say which users are customers).
+    if (user.role === 'customer') throw new ConflictError('role: a customer user stays a customer: it is the sign-in of a contact', { field: 'role' });
     if (role === 'customer') throw new ValidationError('a staff user cannot become a customer: create a customer user for the contact instead', 'role');
   }
 
