@@ -166,4 +166,20 @@ describe('Web Chat in headless Chromium, against the self-hosted Direct Line', (
     await expect(page.getByText(WELCOME, { exact: true }).count()).resolves.toBe(0);
     await page.close();
   });
+
+  it('fits a 390 px wide phone: the sign-in button is on screen and nothing scrolls sideways', async () => {
+    requireChromium();
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/chat`);
+    await shown(page, WELCOME).waitFor({ timeout: 30_000 });
+    const button = await page.locator('#signin-button').boundingBox();
+    const pageWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+    expect(button).not.toBeNull();
+    expect(button!.x).toBeGreaterThanOrEqual(0);
+    expect(button!.x + button!.width).toBeLessThanOrEqual(390);
+    expect(pageWidth).toBeLessThanOrEqual(390);
+    await page.getByRole('button', { name: 'Sign in' }).click({ trial: true });
+    await context.close();
+  });
 });
