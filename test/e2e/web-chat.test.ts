@@ -147,9 +147,31 @@ describe('Web Chat in headless Chromium, against the self-hosted Direct Line', (
     await page.close();
   });
 
+  it('starts a new conversation on reload when the saved one is gone from the server', async () => {
+    requireChromium();
+    const page = await browser.newPage();
+    const { sockets } = watchProblems(page, app.url);
+    await page.goto(`${app.url}/chat`);
+    await shown(page, WELCOME).waitFor({ timeout: 30_000 });
+    const conversationId = /conversations\/([\w-]+)\/stream/.exec(sockets[0] ?? '')?.[1];
+    expect(conversationId).toBeDefined();
+    // As a retention job would: the transcript is deleted.
+    await testDb.db('directline_conversations').where({ id: conversationId }).del();
+
+    await page.reload();
+    await shown(page, WELCOME).waitFor({ timeout: 30_000 });
+    await say(page, 'still there?');
+    await shown(page, 'You said: still there?').waitFor({ timeout: 30_000 });
+    expect(/conversations\/([\w-]+)\/stream/.exec(sockets.at(-1) ?? '')?.[1]).not.toBe(conversationId);
+    await page.close();
+  });
+
   it('signing in starts a conversation of its own: one welcome, addressed to the user, and no guest welcome above it', async () => {
     requireChromium();
     const page = await browser.newPage();
+    const closed: string[] = [];
+    page.on('websocket', (socket) => socket.on('close', () => closed.push(socket.url())));
+    const { sockets } = watchProblems(page, app.url);
     await page.goto(`${app.url}/chat`);
     await shown(page, WELCOME).waitFor({ timeout: 30_000 });
 
@@ -159,6 +181,8 @@ describe('Web Chat in headless Chromium, against the self-hosted Direct Line', (
     await shown(page, `${WELCOME}, ${ALICE.displayName}!`).waitFor({ timeout: 30_000 });
     await expect(page.getByText(WELCOME, { exact: true }).count()).resolves.toBe(0);
     await expect(page.locator('#webchat').getByText(/^Welcome to caseflow support/).count()).resolves.toBeLessThanOrEqual(2);
+    // The guest conversation's stream is closed, not left running behind the new chat.
+    await expect.poll(() => closed).toContain(sockets[0]);
 
     // A reload keeps the signed-in conversation, still with its one welcome.
     await page.reload();
