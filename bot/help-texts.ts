@@ -1,4 +1,5 @@
 import { isManager, isStaff, type Actor } from '../domain/actor';
+import { STEP_IDS, type StepId } from '../domain/process-flow';
 import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../services/errors';
 
 /**
@@ -17,7 +18,7 @@ export const CUSTOMER_HELP = [
 ];
 export const AGENT_HELP = [
   '**my queues**, **take next**, **accept CAS-01000**, **show CAS-01000**',
-  '**confirm customer**, **set product PRN-100**, **set subject Printing**, **advance**',
+  '**confirm customer**, then **set product PRN-100** and **set subject Printing** (Identify needs both; **products** lists the codes), **advance**',
   '**log call 15 min …**, **search knowledge printer offline**, **send KA-01002**',
   '**reply …**, **hold …**, **resume**, **transfer to Standard support**, **dispatch to …**, **reject …**',
   '**resolve …** (in the Resolve stage)',
@@ -48,7 +49,11 @@ export function explanation(error: unknown, caseNumber: string | undefined): Rep
   const which = caseNumber ?? 'that case';
   if (error instanceof NotFoundError) return { text: `I can't find ${which}. Type "my cases" to see the cases you can open.`, suggestions: ['my cases', 'help'] };
   if (error instanceof ForbiddenError) return { text: `You can't do that on ${which}: ${error.message}. Type "show ${which}" to see what you can do.` };
-  if (error instanceof ConflictError) return { text: `${which} isn't ready for that: ${error.message}. Type "show ${which}" to see its stage and steps.` };
+  if (error instanceof ConflictError) {
+    const todo = missingStepsOf(error.details).map((step) => STEP_HOW[step]);
+    const next = todo.length > 0 ? `To finish the stage: ${todo.join('; ')}.` : `Type "show ${which}" to see its stage and steps.`;
+    return { text: `${which} isn't ready for that: ${error.message}. ${next}` };
+  }
   if (error instanceof ValidationError) return { text: `That didn't work: ${error.message}. Type "help" for examples.` };
   if (error instanceof UnavailableError) {
     return error.mayStillHappen
@@ -57,6 +62,27 @@ export function explanation(error: unknown, caseNumber: string | undefined): Rep
   }
   return undefined;
 }
+
+/** What to type for each step a stage refuses to be left without. */
+export const STEP_HOW: Record<StepId, string> = {
+  customer_confirmed: 'type "confirm customer"',
+  product_and_category_set: 'both a product and a subject are needed: type "set product PRN-100" and "set subject Printing" ("products" lists the product codes)',
+  research_done: 'search the knowledge base ("search knowledge …"), send an article ("send KA-01002") or log an activity ("log call 15 min …")',
+  resolution_entered: 'type "resolve" and the resolution',
+};
+
+/** The steps a refusal names (the workflow's `missingSteps` detail), in the flow's order; none when it names none. */
+function missingStepsOf(details: unknown): StepId[] {
+  if (typeof details !== 'object' || details === null || !('missingSteps' in details) || !Array.isArray(details.missingSteps)) return [];
+  const named = new Set<unknown>(details.missingSteps);
+  return STEP_IDS.filter((step) => named.has(step));
+}
+
+/** The "products" command's reply. */
+export const PRODUCTS_TEXT = {
+  none: 'There are no active products.',
+  heading: (staff: boolean) => (staff ? 'Products (type "set product" and a code, e.g. "set product PRN-100"; Identify also needs "set subject …"):' : 'Products:'),
+} as const;
 
 /** A command about a case, typed without one and with no current case. */
 export function whichCase(example: string): string {

@@ -22,6 +22,7 @@ export const INTENTS = [
   'showCase',
   'completeStep',
   'advance',
+  'products',
   'logActivity',
   'searchKnowledge',
   'sendArticle',
@@ -184,6 +185,10 @@ export function matchIntent(input: string): IntentMatch {
   }
   if (/^(?:complete|tick)(?: the)? step\b/i.test(text)) return withCase('completeStep', text);
   if (/^(?:advance|next stage|move (?:on|to (?:the )?next stage)|go to (?:the )?next stage|promote)\b/i.test(text)) return withCase('advance', text);
+  // The product catalogue: the codes "set product …" takes.
+  if (/^(?:(?:list|show|see|view)\s+(?:me\s+)?)?(?:(?:the|all|your)\s+)?(?:products?|product\s+(?:codes?|list|catalogue|catalog))\??$/i.test(text) || /^(?:what|which)\s+products?(?:\s+codes?)?\s+(?:are\s+there|(?:do|can)\s+(?:you|we|i)\s+(?:have|choose|pick|use|set)|exist|are\s+available)\??$/i.test(text)) {
+    return { intent: 'products', entities: {} };
+  }
   {
     const m = /^set\s+(product|subject|category)\s*(?:to\s+)?(?:CAS[-\s]?\d+\s*)?[:=]?\s*(.+)$/i.exec(text);
     if (m?.[1] && m[2]) {

@@ -56,7 +56,10 @@ const accept: CommandHandler = async (ctx, { entities }) => {
 const completeStep: CommandHandler = async (ctx, { entities }) => {
   if (!(await staffOnly(ctx))) return;
   if (entities.step !== 'customer_confirmed') {
-    return reply(ctx.turn, 'The only step ticked by hand is "customer confirmed". Product and category follow from "set product …" and "set subject …"; research from a knowledge search, an article or an activity.');
+    return reply(
+      ctx.turn,
+      'The only step ticked by hand is "customer confirmed". "Product and category set" needs both a product and a subject: "set product PRN-100" and "set subject Printing" ("products" lists the codes); research follows from a knowledge search, an article or an activity.',
+    );
   }
   return act(ctx, entities, (cn) => ctx.services.caseWork.act(cn, ctx.actor, 'completeStep', { stepId: 'customer_confirmed' }), 'confirm customer CAS-01000', async (cn) => showCase(ctx, cn, 'Step done:'));
 };
@@ -72,7 +75,7 @@ const setDetails: CommandHandler = async (ctx, { entities }) => {
   let productId: string | undefined;
   if (entities.product) {
     productId = await services.products.findProductId(entities.product);
-    if (!productId) return reply(turn, `I don't know the product "${entities.product}". Products: ${(await services.products.productCodes()).join(', ')}.`);
+    if (!productId) return reply(turn, `I don't know the product "${entities.product}". Products: ${(await services.products.productCodes()).join(', ')} (type "products" for their names).`);
   }
   const subject = entities.subject?.slice(0, 200);
   return act(

@@ -173,11 +173,19 @@ describe('the caseflow bot', () => {
     replies = await gina.say('take next');
     expect(replyText(replies)).toContain(`You took ${caseNumber}`);
     replies = await gina.say('advance');
+    // The refusal says what each missing step takes: Identify needs both a product and a subject.
     expect(replyText(replies)).toContain("isn't ready for that");
+    expect(replyText(replies)).toContain('type "confirm customer"');
+    expect(replyText(replies)).toContain('both a product and a subject are needed: type "set product PRN-100" and "set subject Printing" ("products" lists the product codes)');
     replies = await gina.say({ type: ActivityTypes.Message, value: { action: 'completeStep', caseNumber, stepId: 'customer_confirmed' } });
     expect(replyText(replies)).toContain('Step done:');
     replies = await gina.say(`set product ${DEMO.productCodes.printer}`);
     expect(replyText(replies)).toContain('product set');
+    // A product alone is not enough.
+    replies = await gina.say('advance');
+    expect(replyText(replies)).toContain('Identify is not finished: Product and category set');
+    expect(replyText(replies)).toContain('"set subject Printing"');
+    expect(replyText(replies)).not.toContain('confirm customer');
     expect(replyText(await gina.say('set subject Printing'))).toContain('subject set');
     replies = await gina.say('advance');
     expect(replyText(replies)).toContain('stage Research');
@@ -195,6 +203,22 @@ describe('the caseflow bot', () => {
     expect(replyText(replies)).toContain(`${caseNumber} is resolved`);
     await eventually(() => remainingGoldTerms(), (n) => n === before - 1);
     expect((await services.caseRecords.findByCaseNumber(caseNumber))?.status).toBe('resolved');
+  });
+
+  it('lists the active products\' codes and names on "products", and the agent help mentions it', async () => {
+    await harness.database.db('products').insert({ code: 'OLD-9', name: 'Retired fax machine', description: 'No longer sold.', active: false }).onConflict('code').ignore();
+    const gina = await chat('gina-products', { signedInAs: 'gina' });
+    const text = replyText(await gina.say('which products are there?'));
+    expect(text).toMatch(/^Products \(type "set product" and a code/);
+    expect(text).toContain(`- **${DEMO.productCodes.printer}** OfficeJet 100 printer`);
+    expect(text).toContain(`- **${DEMO.productCodes.vpn}** SecureConnect VPN`);
+    expect(text).not.toContain('OLD-9');
+    expect(replyText(await gina.say('help'))).toContain('**products** lists the codes');
+    // A customer may read the catalogue too, without the agents' instructions.
+    const alice = await chat('alice-products', { signedInAs: 'alice' });
+    const forAlice = replyText(await alice.say('products'));
+    expect(forAlice).toMatch(/^Products:\n\n/);
+    expect(forAlice).toContain('OfficeJet 100 printer');
   });
 
   it('records a well-formed survey answer from nobody but the case\'s customer: not another customer, not the agent', async () => {
