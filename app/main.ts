@@ -49,7 +49,7 @@ runProcess(async (lifecycle) => {
   const { db, description, demo } = await prepareDatabase(config, logger);
   lifecycle.onStop('database', () => db.destroy());
 
-  const { connection, client } = await connectClient(address, config);
+  const { connection, client } = await connectClient(address, config, logger);
   lifecycle.onStop('Temporal client', () => connection.close());
 
   const { running } = await startWorking({ config, logger, lifecycle, db, address });

@@ -27,6 +27,8 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('caseflow'),
   TEMPORAL_DEV_SERVER_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Unset: on (the processes that open cases register them at start). */
+  TEMPORAL_SEARCH_ATTRIBUTES: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.string().url('must be a URL such as https://support.example.com').optional(),
   SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -89,6 +91,8 @@ export interface AppConfig {
     readonly surveyResponseMinutes: number;
     readonly bumpPriorityOnFailure: boolean;
     readonly continueAsNewAfterEvents: number;
+    /** Cases upsert their search attributes (CaseNumber, CaseStatus …); registered on the namespace at start. */
+    readonly searchAttributes: boolean;
   };
   /** How long a case action or a look at a case's state waits for its workflow before answering 503. */
   readonly caseAnswerTimeoutMs: number;
@@ -184,6 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       surveyResponseMinutes: env.SURVEY_RESPONSE_MINUTES,
       bumpPriorityOnFailure: env.SLA_BUMP_PRIORITY_ON_FAILURE,
       continueAsNewAfterEvents: 5_000,
+      searchAttributes: env.TEMPORAL_SEARCH_ATTRIBUTES ?? true,
     },
     caseAnswerTimeoutMs: env.CASE_ANSWER_TIMEOUT_SECONDS * 1_000,
     auth: {
