@@ -54,7 +54,7 @@ export function installTemporalRuntime(logger: Logger, options: TemporalRuntimeO
  * by `caseNumber` as the API's and channels' lines are.
  */
 export function withCaseNumber(meta: LogMetadata = {}): LogMetadata {
-  const workflowId = meta.workflowId;
+  const workflowId: unknown = meta.workflowId;
   if (typeof workflowId !== 'string' || meta.caseNumber !== undefined || !workflowId.startsWith('case-')) return meta;
   const caseNumber = workflowId.slice('case-'.length);
   return CASE_NUMBER_PATTERN.test(caseNumber) ? { ...meta, caseNumber } : meta;

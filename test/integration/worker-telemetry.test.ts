@@ -40,7 +40,8 @@ beforeAll(async () => {
   const [environment, bundle] = await Promise.all([startLocalTemporal(), bundleCaseWorkflows()]);
   env = environment;
   harness = await createCaseHarness(env, bundle);
-  ({ stop: stopWorker } = await harness.startWorker());
+  const worker = await harness.startWorker();
+  stopWorker = () => worker.stop();
 });
 
 afterAll(async () => {
