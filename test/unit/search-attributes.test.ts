@@ -107,8 +107,9 @@ describe('the case search attributes', () => {
   it('are registered by docker-compose, every one of them, as Keyword', () => {
     const compose = readFileSync(join(import.meta.dirname, '../../docker-compose.yml'), 'utf8');
     const service = compose.slice(compose.indexOf('  temporal-search-attributes:'), compose.indexOf('  # caseflow HTTP server'));
-    for (const name of CASE_SEARCH_ATTRIBUTES) expect(service, name).toContain(`- --name\n      - ${name}\n`);
-    expect(service).toContain('- --type\n      - Keyword\n');
+    const names = /for name in ([\w ]+);/.exec(service)?.[1]?.split(' ');
+    expect(names).toEqual([...CASE_SEARCH_ATTRIBUTES]);
+    expect(service).toContain('temporal operator search-attribute create --name "$$name" --type Keyword || exit 1');
     expect(registrationCommand('cases')).toBe(
       'temporal operator search-attribute create --namespace cases --name CaseNumber --name CaseStatus --name CaseQueue --name CasePriority --name SlaState --name CaseCustomer --name CaseOwner --type Keyword',
     );
