@@ -17,7 +17,7 @@ import { lockDataDir } from './process/pid-files';
 runProcess(async (lifecycle) => {
   const config = loadConfig();
   const logger = createLogger(config, 'all-in-one');
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { metricsAddress: config.temporal.workerMetricsAddress });
   // Name a taken HTTP port before anything slow starts.
   if (!(await isPortFree(config.host, config.port))) {
     throw new StartupError(`PORT ${config.port} is already in use on ${config.host}: stop what holds it or set PORT`);
@@ -49,7 +49,7 @@ runProcess(async (lifecycle) => {
   const { db, description, demo } = await prepareDatabase(config, logger);
   lifecycle.onStop('database', () => db.destroy());
 
-  const { connection, client } = await connectClient(address, config);
+  const { connection, client } = await connectClient(address, config, logger);
   lifecycle.onStop('Temporal client', () => connection.close());
 
   const { running } = await startWorking({ config, logger, lifecycle, db, address });

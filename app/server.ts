@@ -15,7 +15,7 @@ runProcess(async (lifecycle) => {
   if (config.database.kind !== 'postgres') throw new StartupError('DATABASE_URL must be set for a separate server: embedded PGlite belongs to one process');
   const { db, description } = await prepareDatabase(config, logger);
   lifecycle.onStop('database', () => db.destroy());
-  const { connection, client } = await connectClient(address, config);
+  const { connection, client } = await connectClient(address, config, logger);
   lifecycle.onStop('Temporal client', () => connection.close());
   const { smtpPort } = await startServing({ config, logger, lifecycle, db, databaseDescription: description, temporal: { client, connection, address } });
   if (smtpPort) logger.info({ port: smtpPort }, 'SMTP listener accepting email');

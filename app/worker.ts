@@ -10,7 +10,7 @@ import { StartupError } from './process/lifecycle';
 runProcess(async (lifecycle) => {
   const config = loadConfig();
   const logger = createLogger(config, 'worker');
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { metricsAddress: config.temporal.workerMetricsAddress });
   const address = config.temporal.address;
   if (!address) throw new StartupError('TEMPORAL_ADDRESS must be set for a separate worker (npm start runs everything in one process)');
   if (config.database.kind !== 'postgres') throw new StartupError('DATABASE_URL must be set for a separate worker: embedded PGlite belongs to one process');

@@ -22,6 +22,12 @@ export interface CaseSettings {
    * before Temporal's limits (50k events / 50 MB); the state is carried over.
    */
   readonly continueAsNewAfterEvents: number;
+  /**
+   * The Temporal namespace has the case's search attributes registered (search-attributes.ts): the
+   * workflow upserts them. Off unless the starter says so, since an upsert of an unregistered
+   * attribute stalls the case; cases started before the setting existed carry none and stay off.
+   */
+  readonly searchAttributes?: boolean;
 }
 
 export const DEFAULT_CASE_SETTINGS: CaseSettings = {
@@ -29,6 +35,7 @@ export const DEFAULT_CASE_SETTINGS: CaseSettings = {
   surveyResponseMinutes: 7 * 24 * 60,
   bumpPriorityOnFailure: true,
   continueAsNewAfterEvents: 5_000,
+  searchAttributes: false,
 };
 
 export type { CaseActivityItem };

@@ -1,11 +1,13 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CaseOpening } from '../domain/case';
 import { caseView, DEFAULT_CASE_SETTINGS, openCaseState, type CaseSettings, type CaseState, type CaseView } from './case-state';
 import { EffectQueue, loadCaseContext } from './effects';
 import { CASE_UPDATE_HANDLERS, type CaseCommand, type CaseUpdateHandler } from './handlers';
 import { requireActor } from './handlers/case-update';
 import * as messages from './messages';
+import { PATCHES } from './patches';
 import { refuse } from './refusals';
+import { CaseSearchIndex } from './search-attributes';
 import { nextWake, onTime } from './sla-timers';
 
 /** A new case, or one carried over by continue-as-new. */
@@ -26,6 +28,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const workflowId = workflowInfo().workflowId;
   let state: CaseState | undefined = input.kind === 'continued' ? input.state : undefined;
   const effects = new EffectQueue();
+  const searchIndex = new CaseSearchIndex(upsertSearchAttributes);
   let flushedVersion = state?.version ?? 0;
 
   const ready = (): CaseState => state ?? refuse('NotReady', 'the case is still being opened; try again in a moment');
@@ -33,6 +36,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   async function flush(): Promise<void> {
     const s = state;
     if (!s) return;
+    // Added while cases were running: a case started before it never calls patched() (its settings
+    // lack the flag), and histories recorded before it replay without upserts.
+    if (s.settings.searchAttributes === true && patched(PATCHES.searchAttributes)) searchIndex.sync(s);
     await effects.flush(s, workflowId);
     flushedVersion = s.version;
   }

@@ -10,4 +10,6 @@ export const PATCHES = {
   caseProblemsReported: 'case-problems-reported',
   /** The customer hears (email, chat) when the case is put on hold or waits for them, resumes, moves to another team, and is resolved (with its text). */
   customerToldOfProgress: 'customer-told-of-progress',
+  /** The case upserts its search attributes (CaseNumber, CaseStatus, CaseQueue …) when its settings allow. */
+  searchAttributes: 'search-attributes',
 } as const;

@@ -27,6 +27,10 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('caseflow'),
   TEMPORAL_DEV_SERVER_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Unset: on (the processes that open cases register them at start). */
+  TEMPORAL_SEARCH_ATTRIBUTES: bool.optional(),
+  /** Unset: the worker's own Prometheus endpoint is off. */
+  TEMPORAL_WORKER_METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.string().url('must be a URL such as https://support.example.com').optional(),
   SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -79,6 +83,8 @@ export interface AppConfig {
     readonly taskQueue: string;
     readonly devServerPort: number;
     readonly uiPort: number;
+    /** `host:port` of the worker's own Prometheus endpoint (TEMPORAL_WORKER_METRICS_PORT on HOST); undefined: off. */
+    readonly workerMetricsAddress: string | undefined;
   };
   /** Where links in emails and cards point (survey links). */
   readonly publicBaseUrl: string;
@@ -89,6 +95,8 @@ export interface AppConfig {
     readonly surveyResponseMinutes: number;
     readonly bumpPriorityOnFailure: boolean;
     readonly continueAsNewAfterEvents: number;
+    /** Cases upsert their search attributes (CaseNumber, CaseStatus …); registered on the namespace at start. */
+    readonly searchAttributes: boolean;
   };
   /** How long a case action or a look at a case's state waits for its workflow before answering 503. */
   readonly caseAnswerTimeoutMs: number;
@@ -134,6 +142,12 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** HOST as a socket address the Temporal runtime binds to: an IP literal (IPv6 in brackets). */
+function bindHost(host: string): string {
+  if (host === 'localhost') return '127.0.0.1';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings count as unset, as in most twelve-factor tooling.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
@@ -154,6 +168,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (exposed) {
     if (!env.SURVEY_SECRET) throw new ConfigError(`Invalid configuration: SURVEY_SECRET must be set ${why} (at least 16 random characters)`);
     if (!env.JWT_SECRET) throw new ConfigError(`Invalid configuration: JWT_SECRET must be set ${why} (at least 32 random characters)`);
+  }
+  if (env.TEMPORAL_WORKER_METRICS_PORT !== undefined && env.TEMPORAL_WORKER_METRICS_PORT === env.PORT) {
+    throw new ConfigError(`Invalid configuration: TEMPORAL_WORKER_METRICS_PORT (${env.TEMPORAL_WORKER_METRICS_PORT}) must differ from PORT: the HTTP server listens there`);
   }
   if (env.SIGN_IN_LOCK_MAX_SECONDS < env.SIGN_IN_LOCK_SECONDS) {
     throw new ConfigError(`Invalid configuration: SIGN_IN_LOCK_MAX_SECONDS (${env.SIGN_IN_LOCK_MAX_SECONDS}) must be at least SIGN_IN_LOCK_SECONDS (${env.SIGN_IN_LOCK_SECONDS})`);
@@ -176,6 +193,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       devServerPort: env.TEMPORAL_DEV_SERVER_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
+      workerMetricsAddress: env.TEMPORAL_WORKER_METRICS_PORT === undefined ? undefined : `${bindHost(env.HOST)}:${env.TEMPORAL_WORKER_METRICS_PORT}`,
     },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     surveySecret: env.SURVEY_SECRET ?? generated!.surveySecret,
@@ -184,6 +202,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       surveyResponseMinutes: env.SURVEY_RESPONSE_MINUTES,
       bumpPriorityOnFailure: env.SLA_BUMP_PRIORITY_ON_FAILURE,
       continueAsNewAfterEvents: 5_000,
+      searchAttributes: env.TEMPORAL_SEARCH_ATTRIBUTES ?? true,
     },
     caseAnswerTimeoutMs: env.CASE_ANSWER_TIMEOUT_SECONDS * 1_000,
     auth: {

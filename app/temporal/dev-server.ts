@@ -5,6 +5,7 @@ import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { isPortFree } from '../process/network';
 import { commandLineOf, livePidIn, removePidFile, removePidFileOf, writePidFile } from '../process/pid-files';
+import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { findTemporalTool } from './tools';
 import { StartupError } from '../process/lifecycle';
 
@@ -58,6 +59,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--namespace', options.namespace,
     '--log-level', 'warn',
     ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    // The case's search attributes, registered before the server answers (the workflow upserts them).
+    ...CASE_SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) writePidFile(pidFile, child.pid);

@@ -5,7 +5,7 @@ import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../.
 import { registerCaseEvents } from '../../api/case-events.route';
 import { caseRoutes } from '../../api/case.routes';
 import { knowledgeRoutes } from '../../api/knowledge.routes';
-import { createMetricsRegistry, registerMetricsRoute } from '../../api/metrics.route';
+import { createMetrics, registerMetricsRoute } from '../../api/metrics.route';
 import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
 import type { RouteDefinition } from '../../api/route';
@@ -17,6 +17,7 @@ import { usesChannelAuthorization } from '../../bot/direct-line';
 import { checkDatabase, type Database } from '../../db/connection';
 import { createCaseProblemRepository } from '../../db/repositories/case-problem.repository';
 import { createCaseRepository } from '../../db/repositories/case.repository';
+import { createOperationsMetricsRepository } from '../../db/repositories/operations-metrics.repository';
 import { createDirectoryRepository } from '../../db/repositories/directory.repository';
 import { createEntitlementRepository } from '../../db/repositories/entitlement.repository';
 import { createGoalRepository } from '../../db/repositories/goal.repository';
@@ -41,7 +42,7 @@ export interface HttpAppDependencies {
 export function createHttpApp(deps: HttpAppDependencies): Server {
   const { services } = deps;
   const problems = createCaseProblemRepository(services.db);
-  const metrics = createMetricsRegistry({ problems });
+  const metrics = createMetrics({ problems, readModel: createOperationsMetricsRepository(services.db) });
   const surveys = surveyAnswersFor(services);
   return createApiServer({
     logger: deps.logger,

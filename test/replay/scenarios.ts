@@ -156,6 +156,35 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    // Recorded after the `search-attributes` patch: the case upserts CaseNumber, CaseStatus,
+    // CaseQueue, CasePriority, SlaState, CaseCustomer and CaseOwner at opening, then only those that
+    // change: the SLA warning (a timer), accepting, a hold and its end, a new priority, a transfer.
+    name: 'searchable-v4',
+    async run({ env, harness, gina }) {
+      const handle = await harness.openCase();
+      const state = await harness.waitForState(handle, (s) => s.version >= 1);
+      await env.sleep(Date.parse(state.openedAt) + 10 * MINUTE - (await env.currentTimeMs()));
+      await harness.waitForState(handle, (s) => s.slaState === 'nearing_noncompliance');
+      await handle.executeUpdate(messages.acceptCaseUpdate, { args: [{ actor: gina }] });
+      await handle.executeUpdate(messages.holdCaseUpdate, { args: [{ actor: gina, status: 'on_hold', reason: 'waiting for a spare part' }] });
+      await handle.executeUpdate(messages.resumeCaseUpdate, { args: [{ actor: gina }] });
+      await handle.executeUpdate(messages.changePriorityUpdate, { args: [{ actor: gina, priority: 'urgent' }] });
+      const standard = await harness.database.db('queues').where({ name: DEMO.standardQueueName }).first<{ id: string }>('id');
+      const moved = await handle.executeUpdate(messages.transferCaseUpdate, { args: [{ actor: gina, queueId: standard.id }] });
+      const { searchAttributes } = await handle.describe();
+      expect(searchAttributes).toMatchObject({
+        CaseNumber: [state.caseNumber],
+        CaseStatus: ['active'],
+        CaseQueue: [standard.id],
+        CasePriority: ['urgent'],
+        SlaState: [moved.slaState],
+        CaseCustomer: [state.customer.id],
+        CaseOwner: [''],
+      });
+      return handle;
+    },
+  },
+  {
     // A value that reached the workflow anyway (a product that does not exist, set on a live
     // case): the case row is refused for good, and the case is reported as needing attention
     // (patch case-problems-reported); the Update still returns and the case goes on.

@@ -96,7 +96,8 @@ export async function createCaseHarness(env: TestWorkflowEnvironment, workflowBu
       return env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
         workflowId: `${caseWorkflowId(caseNumber)}-${randomUUID().slice(0, 8)}`,
         taskQueue,
-        args: [{ kind: 'open', opening, settings }],
+        // Both test servers have the case search attributes registered (support/temporal.ts).
+        args: [{ kind: 'open', opening, settings: { searchAttributes: true, ...settings } }],
       });
     },
     async waitForState(handle, until) {
