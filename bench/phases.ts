@@ -1,0 +1,213 @@
+import type { Client } from '@temporalio/client';
+import { openCase, type OpenedCase } from './api-client';
+import { countTasks, meanTasks, perTime, type TaskCounts } from './histories';
+import { runCalls, runHttp, type LoadLimits, type Measurement } from './measure';
+import { say, ticker } from './progress';
+import { BASELINE_TASK_QUEUE } from './servers';
+import { emptyWorkflow, finish, oneActivityWorkflow, touch, updatableWorkflow } from './workflows';
+
+/** The bench's measurements on one database: each app figure beside a bare-Temporal baseline measured just before it. */
+
+export interface Settings {
+  readonly durationMs: number;
+  readonly maxCount: number;
+  readonly concurrencies: readonly number[];
+  /** Cases whose histories are counted. */
+  readonly sampleCases: number;
+  readonly deadline: number;
+}
+
+export interface PhaseContext {
+  readonly database: string;
+  readonly baseUrl: string;
+  /** One signed-in customer per load connection (the API's rate limit is per user). */
+  readonly tokens: readonly string[];
+  /** A client in the baselines' namespace. */
+  readonly baseline: Client;
+  /** A client in the app's namespace (to read case histories). */
+  readonly app: Client;
+  readonly settings: Settings;
+}
+
+export interface Comparison {
+  readonly database: string;
+  readonly benchmark: string;
+  readonly concurrency: number;
+  readonly app: { readonly what: string; readonly measured: Measurement };
+  readonly baseline: { readonly what: string; readonly measured: Measurement };
+  readonly ratios: { readonly throughput: number; readonly p50: number; readonly p95: number; readonly p99: number };
+}
+
+export interface TaskReport {
+  readonly database: string;
+  readonly what: string;
+  readonly app: TaskCounts;
+  readonly baseline: TaskCounts;
+}
+
+export interface Skipped {
+  readonly database: string;
+  readonly benchmark: string;
+  readonly concurrency: number;
+  readonly why: string;
+}
+
+export interface PhaseResults {
+  readonly comparisons: Comparison[];
+  readonly tasks: TaskReport[];
+  readonly skipped: Skipped[];
+}
+
+function compare(database: string, benchmark: string, concurrency: number, app: Comparison['app'], baseline: Comparison['baseline']): Comparison {
+  const ratio = (a: number, b: number): number => (b > 0 ? a / b : Number.NaN);
+  return {
+    database,
+    benchmark,
+    concurrency,
+    app,
+    baseline,
+    ratios: {
+      throughput: ratio(app.measured.perSecond, baseline.measured.perSecond),
+      p50: ratio(app.measured.latencyMs.p50, baseline.measured.latencyMs.p50),
+      p95: ratio(app.measured.latencyMs.p95, baseline.measured.latencyMs.p95),
+      p99: ratio(app.measured.latencyMs.p99, baseline.measured.latencyMs.p99),
+    },
+  };
+}
+
+/** The users (or cases, or workflows) a load connection takes turns with: 8 slots on 1 connection, 1 each on 8. */
+function slotCycler(slots: number, concurrency: number): (connection: number) => number {
+  const turns = new Map<number, number>();
+  return (connection) => {
+    const mine = Array.from({ length: slots }, (_, slot) => slot).filter((slot) => slot % concurrency === connection);
+    const turn = turns.get(connection) ?? 0;
+    turns.set(connection, turn + 1);
+    return mine[turn % mine.length] ?? connection % slots;
+  };
+}
+
+function limitsFor(context: PhaseContext, label: string, concurrency: number): LoadLimits | undefined {
+  const { durationMs, maxCount, deadline } = context.settings;
+  if (Date.now() + durationMs > deadline) return undefined;
+  return { concurrency, durationMs, maxCount, onProgress: ticker(`${context.database} ${label} c=${concurrency}`, durationMs) };
+}
+
+let sequence = 0;
+const uniqueId = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${(sequence += 1)}`;
+
+/** Benchmark 1: POST /cases as customers, against a bare workflow start (and start + one activity). */
+export async function caseOpening(context: PhaseContext, results: PhaseResults): Promise<void> {
+  const { baseUrl, tokens, baseline, database } = context;
+  say(`${database}: case opening`);
+  // Warm-up, not measured: the first requests pay for connections, JIT and caches.
+  for (let index = 0; index < 3; index += 1) {
+    await openCase(baseUrl, tokens[index % tokens.length]!, `Warm-up case ${index + 1}`);
+    await baseline.workflow.start(emptyWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: uniqueId('warm') });
+    await baseline.workflow.execute(oneActivityWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: uniqueId('warm') });
+  }
+  for (const concurrency of context.settings.concurrencies) {
+    const startLimits = limitsFor(context, 'bare workflow.start', concurrency);
+    const executeLimits = limitsFor(context, 'bare start + one activity', concurrency);
+    const appLimits = limitsFor(context, 'POST /cases', concurrency);
+    if (!startLimits || !executeLimits || !appLimits) {
+      results.skipped.push({ database, benchmark: 'case opening', concurrency, why: 'the --max-minutes budget was spent' });
+      continue;
+    }
+    const bareStart = await runCalls(startLimits, () =>
+      baseline.workflow.start(emptyWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: uniqueId('empty') }),
+    );
+    const bareExecute = await runCalls(executeLimits, () =>
+      baseline.workflow.execute(oneActivityWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: uniqueId('one-activity') }),
+    );
+    const tokenFor = slotCycler(tokens.length, concurrency);
+    let opened = 0;
+    const app = await runHttp(appLimits, {
+      url: baseUrl,
+      method: 'POST',
+      expectStatus: 201,
+      next: (connection) => {
+        opened += 1;
+        return { path: '/cases', token: tokens[tokenFor(connection)]!, body: { title: `Bench case ${opened}`, description: 'Opened by npm run bench', channel: 'web' } };
+      },
+    });
+    const appSide = { what: 'POST /cases (201, the case recorded)', measured: app };
+    results.comparisons.push(compare(database, 'case opening', concurrency, appSide, { what: 'bare client.workflow.start (empty workflow)', measured: bareStart }));
+    results.comparisons.push(compare(database, 'case opening', concurrency, appSide, { what: 'bare workflow.execute (start + one no-op activity + result)', measured: bareExecute }));
+  }
+
+  // Tasks per case: a few fresh cases, once their opening has settled.
+  const cases: OpenedCase[] = [];
+  for (let index = 0; index < context.settings.sampleCases; index += 1) {
+    cases.push(await openCase(baseUrl, tokens[index % tokens.length]!, `Counted case ${index + 1}`));
+  }
+  const empty = await baseline.workflow.start(emptyWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: uniqueId('counted-empty') });
+  await empty.result();
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  results.tasks.push({
+    database,
+    what: 'opening a case (history of a new case, 2 s after POST /cases answered), vs an empty workflow',
+    app: await meanTasks(context.app, cases.map((opened) => opened.workflowId)),
+    baseline: await countTasks(baseline, empty.workflowId),
+  });
+}
+
+/** Benchmark 2: a customer's note (an Update on the case's workflow) through the API, against a bare Update round trip. */
+export async function agentActions(context: PhaseContext, results: PhaseResults): Promise<void> {
+  const { baseUrl, tokens, baseline, database } = context;
+  say(`${database}: case actions (POST /cases/{n}/notes)`);
+  // One case and one bare workflow per customer: a connection acts on its own cases only.
+  const cases: OpenedCase[] = [];
+  for (const [index, token] of tokens.entries()) cases.push(await openCase(baseUrl, token, `Case for notes ${index + 1}`));
+  const handles = await Promise.all(
+    tokens.map(() => baseline.workflow.start(updatableWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: uniqueId('updatable') })),
+  );
+  const note = (slot: number, text: string): Promise<Response> =>
+    fetch(`${baseUrl}/cases/${cases[slot]!.caseNumber}/notes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[slot]!}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+  // Warm-up, and the tasks one note costs (from the history before and after).
+  const counted = 5;
+  const caseBefore = await countTasks(context.app, cases[0]!.workflowId);
+  const bareBefore = await countTasks(baseline, handles[0]!.workflowId);
+  for (let index = 0; index < counted; index += 1) {
+    const response = await note(0, `Warm-up note ${index + 1}`);
+    if (response.status !== 200) throw new Error(`a note: ${response.status} ${await response.text()}`);
+    await handles[0]!.executeUpdate(touch, { args: [1] });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  results.tasks.push({
+    database,
+    what: "one customer's note (POST /cases/{n}/notes), vs one bare Update",
+    app: perTime(caseBefore, await countTasks(context.app, cases[0]!.workflowId), counted),
+    baseline: perTime(bareBefore, await countTasks(baseline, handles[0]!.workflowId), counted),
+  });
+
+  for (const concurrency of context.settings.concurrencies) {
+    const bareLimits = limitsFor(context, 'bare Update', concurrency);
+    const appLimits = limitsFor(context, 'POST /cases/{n}/notes', concurrency);
+    if (!bareLimits || !appLimits) {
+      results.skipped.push({ database, benchmark: 'case action (customer note)', concurrency, why: 'the --max-minutes budget was spent' });
+      continue;
+    }
+    const bareSlot = slotCycler(handles.length, concurrency);
+    const bare = await runCalls(bareLimits, (caller) => handles[bareSlot(caller)]!.executeUpdate(touch, { args: [1] }));
+    const appSlot = slotCycler(cases.length, concurrency);
+    let written = 0;
+    const app = await runHttp(appLimits, {
+      url: baseUrl,
+      method: 'POST',
+      expectStatus: 200,
+      next: (connection) => {
+        const slot = appSlot(connection);
+        written += 1;
+        return { path: `/cases/${cases[slot]!.caseNumber}/notes`, token: tokens[slot]!, body: { text: `Bench note ${written}` } };
+      },
+    });
+    results.comparisons.push(
+      compare(database, 'case action (customer note)', concurrency, { what: 'POST /cases/{n}/notes (an Update, 200 with the case)', measured: app }, { what: 'bare handle.executeUpdate on a no-op workflow', measured: bare }),
+    );
+  }
+  await Promise.all(handles.map((handle) => handle.signal(finish)));
+}

@@ -1,0 +1,33 @@
+import { condition, defineSignal, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+
+/**
+ * The baselines' workflows: the least a workflow can do, so the bench can say how much a case costs
+ * beyond what Temporal itself costs on the same server.
+ */
+
+export const touch = defineUpdate<number, [number]>('touch');
+export const finish = defineSignal('finish');
+
+const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
+
+/** Does nothing: one workflow task, then it completes. */
+export async function emptyWorkflow(): Promise<void> {
+  // Nothing to do: the start itself is what is measured.
+}
+
+/** One activity that does nothing: the floor for "start a workflow and see its first write". */
+export async function oneActivityWorkflow(): Promise<void> {
+  await noop();
+}
+
+/** Accepts `touch` Updates (each answers at once) until `finish`. */
+export async function updatableWorkflow(): Promise<number> {
+  let touches = 0;
+  let finished = false;
+  setHandler(touch, (by) => (touches += by));
+  setHandler(finish, () => {
+    finished = true;
+  });
+  await condition(() => finished);
+  return touches;
+}
