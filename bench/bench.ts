@@ -7,11 +7,12 @@ import { Client } from '@temporalio/client';
 import { findTemporalTool } from '../app/temporal/tools';
 import { openLog, type Child } from '../test/soak/processes';
 import { benchCustomerTokens } from './api-client';
-import { agentActions, caseOpening, type PhaseResults, type Settings } from './phases';
+import { agentActions, botTurns, caseOpening, type PhaseResults, type Settings } from './phases';
 import { prepareRecords } from './records';
 import { formatReport, writeReport, type BenchReport, type Machine } from './report';
 import { say } from './progress';
-import { createPostgresDatabase, registerNamespace, startApp, startBaselineWorker, startTemporal, type Temporal } from './servers';
+import { createPostgresDatabase, registerNamespace, startApp, startBaselineWorker, startEchoBot, startTemporal, type Temporal } from './servers';
+import { startConnector, type Connector } from './connector';
 
 /**
  * npm run bench [-- --quick] [--max-minutes N] [--database postgres|pglite]: caseflow's speed as
@@ -74,7 +75,7 @@ async function cleanUp(): Promise<void> {
   }
 }
 
-async function benchOn(kind: DatabaseKind, temporal: Temporal, workDir: string, results: PhaseResults): Promise<void> {
+async function benchOn(kind: DatabaseKind, temporal: Temporal, bot: { connector: Connector; echoUrl: string }, workDir: string, results: PhaseResults): Promise<void> {
   say(`${kind}: preparing the records database and starting caseflow (dist/app/main.js)`);
   const dataDir = join(workDir, `app-${kind}`);
   let databaseUrl: string | undefined;
@@ -86,7 +87,15 @@ async function benchOn(kind: DatabaseKind, temporal: Temporal, workDir: string, 
   const contactIds = await prepareRecords(databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: join(dataDir, 'pg') }, CUSTOMERS);
   const namespace = `bench-${kind}`;
   await registerNamespace(temporal.connection, namespace);
-  const app = await startApp({ temporalAddress: temporal.server.address, namespace, dataDir, databaseUrl, log: openLog(join(workDir, 'logs', `caseflow-${kind}.log`)) });
+  const app = await startApp({
+    temporalAddress: temporal.server.address,
+    namespace,
+    dataDir,
+    databaseUrl,
+    // The loopback Connector stands for a Bot Framework channel: on the allow list, as a real channel's would be.
+    extraEnv: { BOT_ALLOWED_SERVICE_URLS: bot.connector.url },
+    log: openLog(join(workDir, 'logs', `caseflow-${kind}.log`)),
+  });
   const stopApp = { what: `caseflow on ${kind}`, run: () => app.child.stop() };
   cleanups.push(stopApp);
   const tokens = await benchCustomerTokens(app.baseUrl, contactIds);
@@ -97,9 +106,11 @@ async function benchOn(kind: DatabaseKind, temporal: Temporal, workDir: string, 
     baseline: temporal.client,
     app: new Client({ connection: temporal.connection, namespace }),
     settings,
+    bot,
   };
   await caseOpening(context, results);
   await agentActions(context, results);
+  await botTurns(context, results);
   cleanups.splice(cleanups.indexOf(stopApp), 1);
   await stopApp.run();
 }
@@ -111,13 +122,17 @@ async function main(): Promise<void> {
   const results: PhaseResults = { comparisons: [], tasks: [], skipped: [] };
   let failed = false;
   try {
-    say('starting the Temporal dev server (file database, WAL) and the baselines\' worker');
+    say('starting the Temporal dev server (file database, WAL), the baselines\' worker, the echo bot and a loopback Connector');
     const temporal = await startTemporal(workDir);
     cleanups.push({ what: 'the Temporal dev server', run: () => temporal.server.stop() });
     cleanups.push({ what: 'the Temporal connection', run: () => temporal.connection.close() });
     const worker: Child = await startBaselineWorker(temporal.server.address, openLog(join(workDir, 'logs', 'baseline-worker.log')));
     cleanups.push({ what: 'the baseline worker', run: () => worker.stop() });
-    for (const kind of databases) await benchOn(kind, temporal, workDir, results);
+    const connector = await startConnector();
+    cleanups.push({ what: 'the loopback Connector', run: () => connector.stop() });
+    const echo = await startEchoBot(temporal.server.address, connector.url, openLog(join(workDir, 'logs', 'echo-bot.log')));
+    cleanups.push({ what: 'the echo bot', run: () => echo.child.stop() });
+    for (const kind of databases) await benchOn(kind, temporal, { connector, echoUrl: echo.url }, workDir, results);
   } catch (error) {
     failed = true;
     say(`the bench failed: ${(error as Error).stack ?? String(error)}`);
@@ -133,7 +148,6 @@ async function main(): Promise<void> {
     machine,
     settings: { durationSeconds: settings.durationMs / 1_000, maxCount: settings.maxCount, concurrencies: settings.concurrencies, maxMinutes, databases },
     notDone: [
-      { benchmark: 'bot turn (status CAS-… through /api/messages vs a bare echo ActivityHandler)', why: 'not built yet (issue #13)' },
       { benchmark: 'SLA timer lateness (many warnings due in the same second vs bare sleep() workflows)', why: 'not built yet (issue #13)' },
     ],
     note: 'The machine may be shared: absolute figures move with its load; the ratios (app and baseline measured back to back on the same servers) are what to compare between runs.',

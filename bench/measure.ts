@@ -3,6 +3,7 @@ import * as hdr from 'hdr-histogram-js';
 
 /** One measured load: how many operations, how fast, and the latency percentiles (hdr-histogram-js). */
 export interface Measurement {
+  /** Every operation, answered or failed; the latencies and the rate are of the successful ones only. */
   readonly count: number;
   readonly failures: number;
   /** Answers that are not the expected one but not errors either (e.g. 202 "still opening"). */
@@ -18,6 +19,8 @@ export interface LoadLimits {
   readonly concurrency: number;
   readonly durationMs: number;
   readonly maxCount: number;
+  /** Requests per second over all connections (autocannon's overallRate); unset: as fast as answers come. */
+  readonly ratePerSecond?: number;
   /** Called about once a second with the operations done so far. */
   readonly onProgress?: (done: number, elapsedMs: number) => void;
 }
@@ -29,13 +32,12 @@ function newHistogram(): hdr.Histogram {
 
 function summarize(histogram: hdr.Histogram, seconds: number, failures: number, other: number, outcomes: Record<string, number>): Measurement {
   const ms = (percentile: number): number => histogram.getValueAtPercentile(percentile) / 1_000;
-  const count = histogram.totalCount;
   return {
-    count,
+    count: histogram.totalCount + failures + other,
     failures,
     other,
     seconds,
-    perSecond: seconds > 0 ? (count - failures - other) / seconds : 0,
+    perSecond: seconds > 0 ? histogram.totalCount / seconds : 0,
     latencyMs: { p50: ms(50), p95: ms(95), p99: ms(99), max: histogram.maxValue / 1_000, mean: histogram.mean / 1_000 },
     outcomes,
   };
@@ -51,7 +53,7 @@ export async function runCalls(limits: LoadLimits, operation: (caller: number) =
   let started = 0;
   let failures = 0;
   const begin = performance.now();
-  const ticker = setInterval(() => limits.onProgress?.(histogram.totalCount, performance.now() - begin), 1_000);
+  const ticker = setInterval(() => limits.onProgress?.(histogram.totalCount + failures, performance.now() - begin), 1_000);
   const caller = async (index: number): Promise<void> => {
     while (performance.now() - begin < limits.durationMs && started < limits.maxCount) {
       started += 1;
@@ -59,11 +61,11 @@ export async function runCalls(limits: LoadLimits, operation: (caller: number) =
       let outcome = 'ok';
       try {
         await operation(index);
+        histogram.recordValue(Math.max(1, Math.round((performance.now() - t0) * 1_000)));
       } catch (error) {
         failures += 1;
         outcome = error instanceof Error ? error.name : 'error';
       }
-      histogram.recordValue(Math.max(1, Math.round((performance.now() - t0) * 1_000)));
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     }
   };
@@ -93,8 +95,9 @@ export async function runHttp(limits: LoadLimits, load: HttpLoad): Promise<Measu
   let failures = 0;
   let other = 0;
   let connections = 0;
+  let answered = 0;
   const begin = performance.now();
-  const ticker = setInterval(() => limits.onProgress?.(histogram.totalCount, performance.now() - begin), 1_000);
+  const ticker = setInterval(() => limits.onProgress?.(answered, performance.now() - begin), 1_000);
   let settle: (result: autocannon.Result) => void = () => undefined;
   let fail: (error: unknown) => void = () => undefined;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
@@ -105,6 +108,7 @@ export async function runHttp(limits: LoadLimits, load: HttpLoad): Promise<Measu
     url: load.url,
     connections: limits.concurrency,
     pipelining: 1,
+    ...(limits.ratePerSecond ? { overallRate: limits.ratePerSecond } : {}),
     duration: Math.max(1, Math.round(limits.durationMs / 1_000)),
     timeout: 30,
     initialContext: {},
@@ -117,7 +121,7 @@ export async function runHttp(limits: LoadLimits, load: HttpLoad): Promise<Measu
           return {
             ...request,
             path,
-            headers: { ...request.headers, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            headers: { ...request.headers, ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
             ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           };
         },
@@ -125,11 +129,14 @@ export async function runHttp(limits: LoadLimits, load: HttpLoad): Promise<Measu
     ],
   }, (error: unknown, result) => (error ? fail(error) : settle(result)));
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
-    histogram.recordValue(Math.max(1, Math.round(responseTimeMs * 1_000)));
+    answered += 1;
     outcomes[statusCode] = (outcomes[statusCode] ?? 0) + 1;
     // autocannon ignores its duration when given an amount: stop at the cap here instead.
-    if (histogram.totalCount === limits.maxCount) instance.stop();
-    if (statusCode === load.expectStatus) return;
+    if (answered === limits.maxCount) instance.stop();
+    if (statusCode === load.expectStatus) {
+      histogram.recordValue(Math.max(1, Math.round(responseTimeMs * 1_000)));
+      return;
+    }
     if (statusCode >= 200 && statusCode < 300) other += 1;
     else failures += 1;
   });

@@ -4,6 +4,7 @@ import { countTasks, meanTasks, perTime, type TaskCounts } from './histories';
 import { runCalls, runHttp, type LoadLimits, type Measurement } from './measure';
 import { say, ticker } from './progress';
 import { BASELINE_TASK_QUEUE } from './servers';
+import type { Connector } from './connector';
 import { emptyWorkflow, finish, oneActivityWorkflow, touch, updatableWorkflow } from './workflows';
 
 /** The bench's measurements on one database: each app figure beside a bare-Temporal baseline measured just before it. */
@@ -27,6 +28,8 @@ export interface PhaseContext {
   /** A client in the app's namespace (to read case histories). */
   readonly app: Client;
   readonly settings: Settings;
+  /** The loopback Connector the bots reply to, and the echo bot baseline's base URL. */
+  readonly bot: { readonly connector: Connector; readonly echoUrl: string };
 }
 
 export interface Comparison {
@@ -36,6 +39,8 @@ export interface Comparison {
   readonly app: { readonly what: string; readonly measured: Measurement };
   readonly baseline: { readonly what: string; readonly measured: Measurement };
   readonly ratios: { readonly throughput: number; readonly p50: number; readonly p95: number; readonly p99: number };
+  /** Anything that qualifies the figures (e.g. a paced load). */
+  readonly note?: string;
 }
 
 export interface TaskReport {
@@ -58,7 +63,7 @@ export interface PhaseResults {
   readonly skipped: Skipped[];
 }
 
-function compare(database: string, benchmark: string, concurrency: number, app: Comparison['app'], baseline: Comparison['baseline']): Comparison {
+function compare(database: string, benchmark: string, concurrency: number, app: Comparison['app'], baseline: Comparison['baseline'], note?: string): Comparison {
   const ratio = (a: number, b: number): number => (b > 0 ? a / b : Number.NaN);
   return {
     database,
@@ -72,6 +77,7 @@ function compare(database: string, benchmark: string, concurrency: number, app: 
       p95: ratio(app.measured.latencyMs.p95, baseline.measured.latencyMs.p95),
       p99: ratio(app.measured.latencyMs.p99, baseline.measured.latencyMs.p99),
     },
+    ...(note ? { note } : {}),
   };
 }
 
@@ -86,10 +92,10 @@ function slotCycler(slots: number, concurrency: number): (connection: number) =>
   };
 }
 
-function limitsFor(context: PhaseContext, label: string, concurrency: number): LoadLimits | undefined {
+function limitsFor(context: PhaseContext, label: string, concurrency: number, ratePerSecond?: number): LoadLimits | undefined {
   const { durationMs, maxCount, deadline } = context.settings;
   if (Date.now() + durationMs > deadline) return undefined;
-  return { concurrency, durationMs, maxCount, onProgress: ticker(`${context.database} ${label} c=${concurrency}`, durationMs) };
+  return { concurrency, durationMs, maxCount, ...(ratePerSecond ? { ratePerSecond } : {}), onProgress: ticker(`${context.database} ${label} c=${concurrency}`, durationMs) };
 }
 
 let sequence = 0;
@@ -210,4 +216,79 @@ export async function agentActions(context: PhaseContext, results: PhaseResults)
     );
   }
   await Promise.all(handles.map((handle) => handle.signal(finish)));
+}
+
+/**
+ * Bot turns are offered at this rate, on both sides: createRateLimiter() gives requests without a
+ * signed-in user (as /api/messages is) one bucket per client IP, 20/s with a burst of 50.
+ */
+const BOT_TURNS_PER_SECOND = 15;
+
+/** Benchmark 3: a bot turn ("status CAS-…" through /api/messages), against an echo bot on the same server, adapter and route. */
+export async function botTurns(context: PhaseContext, results: PhaseResults): Promise<void> {
+  const { baseUrl, tokens, database } = context;
+  const { connector, echoUrl } = context.bot;
+  say(`${database}: bot turns (status CAS-… through /api/messages)`);
+  let activityId = 0;
+  // One channel conversation per bench customer, linked to them, asking about a case of theirs.
+  const activity = (slot: number, text: string): Record<string, unknown> => ({
+    type: 'message',
+    id: `bench-${(activityId += 1)}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'emulator',
+    serviceUrl: connector.url,
+    from: { id: `bench-user-${database}-${slot}`, name: `bench-customer-${slot + 1}`, role: 'user' },
+    conversation: { id: `bench-conversation-${database}-${slot}` },
+    recipient: { id: 'caseflow-bot', name: 'caseflow', role: 'bot' },
+    locale: 'en-US',
+    text,
+  });
+  const turn = async (url: string, body: Record<string, unknown>): Promise<number> => {
+    const before = connector.replies();
+    const response = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.status !== 200) throw new Error(`a bot turn (${String(body.text)}): ${response.status} ${await response.text()}`);
+    return connector.replies() - before;
+  };
+  const cases: OpenedCase[] = [];
+  for (const [slot, token] of tokens.entries()) {
+    cases.push(await openCase(baseUrl, token, `Case for the bot ${slot + 1}`));
+    await turn(baseUrl, activity(slot, `link bench-customer-${slot + 1}`));
+  }
+  // Warm-up, and proof that each side answers its turn with a reply.
+  for (let index = 0; index < 3; index += 1) {
+    if ((await turn(baseUrl, activity(0, `status ${cases[0]!.caseNumber}`))) < 1) throw new Error('the caseflow bot sent no reply to "status"');
+    if ((await turn(echoUrl, activity(0, `status ${cases[0]!.caseNumber}`))) < 1) throw new Error('the echo bot sent no reply');
+  }
+  for (const concurrency of context.settings.concurrencies) {
+    const bareLimits = limitsFor(context, 'echo bot turn', concurrency, BOT_TURNS_PER_SECOND);
+    const appLimits = limitsFor(context, 'bot status turn', concurrency, BOT_TURNS_PER_SECOND);
+    if (!bareLimits || !appLimits) {
+      results.skipped.push({ database, benchmark: 'bot turn (status)', concurrency, why: 'the --max-minutes budget was spent' });
+      continue;
+    }
+    const load = (url: string): Parameters<typeof runHttp>[1] => {
+      const slotOf = slotCycler(tokens.length, concurrency);
+      return {
+        url,
+        method: 'POST',
+        expectStatus: 200,
+        next: (connection) => {
+          const slot = slotOf(connection);
+          return { path: '/api/messages', token: '', body: activity(slot, `status ${cases[slot]!.caseNumber}`) };
+        },
+      };
+    };
+    const bare = await runHttp(bareLimits, load(echoUrl));
+    const app = await runHttp(appLimits, load(baseUrl));
+    results.comparisons.push(
+      compare(
+        database,
+        'bot turn (status)',
+        concurrency,
+        { what: '"status CAS-…" to the caseflow bot at /api/messages (200 once the reply card is sent)', measured: app },
+        { what: 'echo ActivityHandler behind the same restify server, adapter and route', measured: bare },
+        `both paced at ${BOT_TURNS_PER_SECOND} turns/s: the API rate-limits /api/messages per client IP (20/s, burst 50) and every turn here comes from 127.0.0.1, so compare latencies, not rates`,
+      ),
+    );
+  }
 }

@@ -80,6 +80,8 @@ export function formatReport(report: BenchReport): string {
       '',
     );
   }
+  const notes = [...new Set(report.comparisons.flatMap((c) => (c.note ? [`${c.benchmark}: ${c.note}`] : [])))];
+  for (const note of notes) lines.push(`note: ${note}`);
   for (const skipped of report.skipped) lines.push(`skipped: ${skipped.database} ${skipped.benchmark} c=${skipped.concurrency}: ${skipped.why}`);
   for (const item of report.notDone) lines.push(`not done: ${item.benchmark}: ${item.why}`);
   lines.push(report.note, '');

@@ -120,3 +120,16 @@ export async function startApp(options: {
   await child.waitForOutput(/caseflow is running/, 120_000);
   return { child, baseUrl, namespace: options.namespace };
 }
+
+/** The echo bot baseline (bench/echo-bot.ts), a process of its own; resolves with its base URL. */
+export async function startEchoBot(temporalAddress: string, connectorUrl: string, log: WriteStream): Promise<{ child: Child; url: string }> {
+  const child = new Child('echo bot', process.execPath, [join(__dirname, 'echo-bot.js')], {
+    ...baseEnv(),
+    TEMPORAL_ADDRESS: temporalAddress,
+    BENCH_CONNECTOR_URL: connectorUrl,
+  }, log);
+  await child.waitForOutput(/echo bot listening on http:\/\/127\.0\.0\.1:\d+/, 60_000);
+  const url = /echo bot listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(child.lastLines(20))?.[1] ?? '';
+  if (!url) throw new Error('the echo bot did not say where it listens');
+  return { child, url };
+}
