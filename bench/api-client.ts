@@ -24,16 +24,16 @@ export async function signIn(baseUrl: string, username: string, password = 'demo
 }
 
 /** Creates a customer user (as the demo administrator) for each contact, and signs each in. */
-export async function benchCustomerTokens(baseUrl: string, contactIds: readonly string[]): Promise<string[]> {
+export async function benchCustomerTokens(baseUrl: string, contactIds: readonly string[], group = 'customer'): Promise<string[]> {
   const admin = await signIn(baseUrl, DEMO.usernames.admin);
   const tokens: string[] = [];
   for (const [index, contactId] of contactIds.entries()) {
-    const username = `bench-customer-${index + 1}`;
+    const username = `bench-${group}-${index + 1}`;
     await expectStatus(
       await call(baseUrl, 'POST', '/users', {
         username,
-        displayName: `Bench Customer ${index + 1}`,
-        email: `bench-${index + 1}@contoso-gold.example`,
+        displayName: `Bench ${group} ${index + 1}`,
+        email: `${username}@bench-users.example`,
         role: 'customer',
         password: BENCH_PASSWORD,
         contactId,

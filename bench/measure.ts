@@ -152,3 +152,12 @@ export async function runHttp(limits: LoadLimits, load: HttpLoad): Promise<Measu
   histogram.destroy();
   return measured;
 }
+
+/** Latencies measured elsewhere (e.g. timer lateness from histories), in milliseconds, summarized the same way. */
+export function measureValues(valuesMs: readonly number[], failures: number, outcomes: Record<string, number>): Measurement {
+  const histogram = newHistogram();
+  for (const value of valuesMs) histogram.recordValue(Math.max(1, Math.round(value * 1_000)));
+  const measured = summarize(histogram, Number.NaN, failures, 0, failures > 0 ? outcomes : {});
+  histogram.destroy();
+  return { ...measured, perSecond: Number.NaN };
+}

@@ -15,6 +15,8 @@ export interface Settings {
   readonly concurrencies: readonly number[];
   /** Cases whose histories are counted. */
   readonly sampleCases: number;
+  /** Cases (and bare timers) in the SLA timer benchmark. */
+  readonly slaCases: number;
   readonly deadline: number;
 }
 
@@ -23,6 +25,10 @@ export interface PhaseContext {
   readonly baseUrl: string;
   /** One signed-in customer per load connection (the API's rate limit is per user). */
   readonly tokens: readonly string[];
+  /** Customers of the account whose SLA policy warns a minute after opening. */
+  readonly slaTokens: readonly string[];
+  /** The demo supervisor, who sees every case's whole state. */
+  readonly supervisorToken: string;
   /** A client in the baselines' namespace. */
   readonly baseline: Client;
   /** A client in the app's namespace (to read case histories). */

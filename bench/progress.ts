@@ -16,11 +16,11 @@ export function say(message: string): void {
   process.stderr.write(`[${elapsed()}] ${message}\n`);
 }
 
-/** A callback for a load's progress: "label: 7/15 s, 123 done". */
-export function ticker(label: string, durationMs: number): (done: number, elapsedMs: number) => void {
+/** A callback for a load's progress: "label: 7/15 s, 123 done" (without a count: "label: 7/15 s"). */
+export function ticker(label: string, durationMs: number): (done: number | undefined, elapsedMs: number) => void {
   let lastLine = 0;
   return (done, elapsedMs) => {
-    const line = `[${elapsed()}]   ${label}: ${Math.round(elapsedMs / 1_000)}/${Math.round(durationMs / 1_000)} s, ${done} done`;
+    const line = `[${elapsed()}]   ${label}: ${Math.round(elapsedMs / 1_000)}/${Math.round(durationMs / 1_000)} s${done === undefined ? '' : `, ${done} done`}`;
     if (tty) {
       process.stderr.write(`\r${line}\x1b[K`);
       open = true;

@@ -21,7 +21,15 @@ export interface BenchReport extends PhaseResults {
   readonly finishedAt: string;
   readonly mode: 'quick' | 'full';
   readonly machine: Machine;
-  readonly settings: { readonly durationSeconds: number; readonly maxCount: number; readonly concurrencies: readonly number[]; readonly maxMinutes: number; readonly databases: readonly string[] };
+  readonly settings: {
+    readonly durationSeconds: number;
+    readonly maxCount: number;
+    readonly concurrencies: readonly number[];
+    readonly slaCases: number;
+    readonly maxMinutes: number;
+    readonly databases: readonly string[];
+    readonly benchmarks: readonly string[];
+  };
   readonly notDone: readonly { readonly benchmark: string; readonly why: string }[];
   readonly note: string;
 }

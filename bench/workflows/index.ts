@@ -1,4 +1,4 @@
-import { condition, defineSignal, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 
 /**
  * The baselines' workflows: the least a workflow can do, so the bench can say how much a case costs
@@ -30,4 +30,10 @@ export async function updatableWorkflow(): Promise<number> {
   });
   await condition(() => finished);
   return touches;
+}
+
+/** Sleeps until `dueAt` (an ISO instant), then schedules a no-op activity: an SLA warning's shape, bare. */
+export async function timerThenActivityWorkflow(dueAt: string): Promise<void> {
+  await sleep(Math.max(1, Date.parse(dueAt) - Date.now()));
+  await noop();
 }
