@@ -47,7 +47,7 @@ for (const name of benchmarks) if (!BENCHMARKS.includes(name)) throw new Error(`
 
 const startedAt = new Date();
 const settings: Settings = {
-  durationMs: quick ? 3_000 : 15_000,
+  durationMs: quick ? 2_000 : 15_000,
   maxCount: quick ? 300 : 3_000,
   concurrencies: [1, 8],
   sampleCases: quick ? 2 : 5,

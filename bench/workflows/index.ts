@@ -6,6 +6,7 @@ import { condition, defineSignal, defineUpdate, proxyActivities, setHandler, sle
  */
 
 export const touch = defineUpdate<number, [number]>('touch');
+export const touchAfterActivity = defineUpdate<number, [number]>('touchAfterActivity');
 export const finish = defineSignal('finish');
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
@@ -15,16 +16,16 @@ export async function emptyWorkflow(): Promise<void> {
   // Nothing to do: the start itself is what is measured.
 }
 
-/** One activity that does nothing: the floor for "start a workflow and see its first write". */
-export async function oneActivityWorkflow(): Promise<void> {
-  await noop();
-}
-
-/** Accepts `touch` Updates (each answers at once) until `finish`. */
+/** Accepts `touch` Updates (each answers at once) and `touchAfterActivity` Updates until `finish`. */
 export async function updatableWorkflow(): Promise<number> {
   let touches = 0;
   let finished = false;
   setHandler(touch, (by) => (touches += by));
+  // An Update that answers once one activity has run: the shape of a case action writing its effect.
+  setHandler(touchAfterActivity, async (by) => {
+    await noop();
+    return (touches += by);
+  });
   setHandler(finish, () => {
     finished = true;
   });
