@@ -1,0 +1,59 @@
+import { DEMO } from '../db/seeds/demo';
+import { caseWorkflowId } from '../domain/case-number';
+
+/** The few API calls the bench makes outside the measured load: sign-ins, the bench customers, cases to act on. */
+
+export const BENCH_PASSWORD = 'bench-password-0001';
+
+async function call(baseUrl: string, method: string, path: string, body: unknown, token?: string): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+}
+
+async function expectStatus(response: Response, status: number, what: string): Promise<unknown> {
+  if (response.status !== status) throw new Error(`${what}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+export async function signIn(baseUrl: string, username: string, password = 'demo'): Promise<string> {
+  const body = await expectStatus(await call(baseUrl, 'POST', '/auth/token', { username, password }), 200, `sign-in of ${username}`);
+  return (body as { accessToken: string }).accessToken;
+}
+
+/** Creates a customer user (as the demo administrator) for each contact, and signs each in. */
+export async function benchCustomerTokens(baseUrl: string, contactIds: readonly string[], group = 'customer'): Promise<string[]> {
+  const admin = await signIn(baseUrl, DEMO.usernames.admin);
+  const tokens: string[] = [];
+  for (const [index, contactId] of contactIds.entries()) {
+    const username = `bench-${group}-${index + 1}`;
+    await expectStatus(
+      await call(baseUrl, 'POST', '/users', {
+        username,
+        displayName: `Bench ${group} ${index + 1}`,
+        email: `${username}@bench-users.example`,
+        role: 'customer',
+        password: BENCH_PASSWORD,
+        contactId,
+      }, admin),
+      201,
+      `creating ${username}`,
+    );
+    tokens.push(await signIn(baseUrl, username, BENCH_PASSWORD));
+  }
+  return tokens;
+}
+
+export interface OpenedCase {
+  readonly caseNumber: string;
+  readonly workflowId: string;
+}
+
+export async function openCase(baseUrl: string, token: string, title: string): Promise<OpenedCase> {
+  const body = await expectStatus(await call(baseUrl, 'POST', '/cases', { title, description: 'Opened by npm run bench', channel: 'web' }, token), 201, 'opening a case');
+  // A customer's view of a case leaves the workflow id out: it follows from the number.
+  const { caseNumber } = body as { caseNumber: string };
+  return { caseNumber, workflowId: caseWorkflowId(caseNumber) };
+}

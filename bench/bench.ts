@@ -1,0 +1,189 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from '@temporalio/client';
+import { findTemporalTool } from '../app/temporal/tools';
+import { openLog, type Child } from '../test/soak/processes';
+import { DEMO } from '../db/seeds/demo';
+import { benchCustomerTokens, signIn } from './api-client';
+import { agentActions, botTurns, caseOpening, type PhaseResults, type Settings } from './phases';
+import { prepareRecords } from './records';
+import { slaTimers } from './sla-timers';
+import { formatReport, writeReport, type BenchReport, type Machine } from './report';
+import { say } from './progress';
+import { createPostgresDatabase, registerNamespace, startApp, startBaselineWorker, startEchoBot, startTemporal, type Temporal } from './servers';
+import { startConnector, type Connector } from './connector';
+
+/**
+ * npm run bench [-- --quick] [--max-minutes N] [--database postgres|pglite]: caseflow's speed as
+ * ratios against bare Temporal on the same dev server in the same run. Loopback only; every load is
+ * capped in time and count, and the whole run by --max-minutes.
+ */
+
+const DATABASES = ['postgres', 'pglite'] as const;
+type DatabaseKind = (typeof DATABASES)[number];
+const CUSTOMERS = 8;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'max-minutes': { type: 'string' },
+    database: { type: 'string', multiple: true },
+    benchmark: { type: 'string', multiple: true },
+  },
+});
+const quick = args.quick;
+const maxMinutes = Number(args['max-minutes'] ?? (quick ? 3 : 20));
+if (!Number.isFinite(maxMinutes) || maxMinutes <= 0 || maxMinutes > 120) throw new Error('--max-minutes must be a number of minutes from 1 to 120');
+const databases = (args.database ?? [...DATABASES]) as DatabaseKind[];
+for (const kind of databases) if (!DATABASES.includes(kind)) throw new Error(`--database must be postgres or pglite (got ${kind})`);
+const BENCHMARKS = ['cases', 'actions', 'bot', 'sla'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+// The SLA timers take two minutes a database (the shortest warning is a minute): not in a smoke run.
+const benchmarks = (args.benchmark ?? (quick ? ['cases', 'actions', 'bot'] : [...BENCHMARKS])) as Benchmark[];
+for (const name of benchmarks) if (!BENCHMARKS.includes(name)) throw new Error(`--benchmark must be one of ${BENCHMARKS.join(', ')} (got ${name})`);
+
+const startedAt = new Date();
+const settings: Settings = {
+  durationMs: quick ? 2_000 : 15_000,
+  maxCount: quick ? 300 : 3_000,
+  concurrencies: [1, 8],
+  sampleCases: quick ? 2 : 5,
+  slaCases: quick ? 8 : 48,
+  deadline: startedAt.getTime() + maxMinutes * 60_000,
+};
+const adminUrl = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function describeMachine(): Machine {
+  const gib = (bytes: number): number => Math.round((bytes / 2 ** 30) * 10) / 10;
+  let temporalCli = 'temporal CLI (version unknown)';
+  try {
+    temporalCli = execFileSync(findTemporalTool('temporal'), ['--version'], { encoding: 'utf8' }).trim().split('\n')[0] ?? temporalCli;
+  } catch {
+    // The version is a nicety; the dev server start says whether the tool works.
+  }
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: gib(os.totalmem()),
+    freeMemoryGiBAtStart: gib(os.freemem()),
+    loadAverageAtStart: os.loadavg(),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    temporalCli,
+  };
+}
+
+const cleanups: { what: string; run: () => Promise<void> }[] = [];
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const { what, run } = cleanups.pop()!;
+    await run().catch((error: unknown) => say(`cleaning up ${what} failed: ${(error as Error).message}`));
+  }
+}
+
+async function benchOn(kind: DatabaseKind, temporal: Temporal, bot: { connector: Connector; echoUrl: string }, workDir: string, results: PhaseResults): Promise<void> {
+  say(`${kind}: preparing the records database and starting caseflow (dist/app/main.js)`);
+  const dataDir = join(workDir, `app-${kind}`);
+  let databaseUrl: string | undefined;
+  if (kind === 'postgres') {
+    const database = await createPostgresDatabase(adminUrl);
+    cleanups.push({ what: 'the PostgreSQL database', run: () => database.drop() });
+    databaseUrl = database.url;
+  }
+  const contacts = await prepareRecords(databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: join(dataDir, 'pg') }, CUSTOMERS);
+  const namespace = `bench-${kind}`;
+  await registerNamespace(temporal.connection, namespace);
+  const app = await startApp({
+    temporalAddress: temporal.server.address,
+    namespace,
+    dataDir,
+    databaseUrl,
+    // The loopback Connector stands for a Bot Framework channel: on the allow list, as a real channel's would be.
+    extraEnv: { BOT_ALLOWED_SERVICE_URLS: bot.connector.url },
+    log: openLog(join(workDir, 'logs', `caseflow-${kind}.log`)),
+  });
+  const stopApp = { what: `caseflow on ${kind}`, run: () => app.child.stop() };
+  cleanups.push(stopApp);
+  const tokens = await benchCustomerTokens(app.baseUrl, contacts.gold, 'customer');
+  const slaTokens = await benchCustomerTokens(app.baseUrl, contacts.sla, 'sla-customer');
+  const context = {
+    database: kind,
+    baseUrl: app.baseUrl,
+    tokens,
+    slaTokens,
+    supervisorToken: await signIn(app.baseUrl, DEMO.usernames.supervisor),
+    baseline: temporal.client,
+    app: new Client({ connection: temporal.connection, namespace }),
+    settings,
+    bot,
+  };
+  if (benchmarks.includes('cases')) await caseOpening(context, results);
+  if (benchmarks.includes('actions')) await agentActions(context, results);
+  if (benchmarks.includes('bot')) await botTurns(context, results);
+  if (benchmarks.includes('sla')) await slaTimers(context, results);
+  cleanups.splice(cleanups.indexOf(stopApp), 1);
+  await stopApp.run();
+}
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  say(`caseflow bench (${quick ? 'quick' : 'full'}): ${machine.cpus} cores, ${machine.memoryGiB} GiB, node ${machine.node}; at most ${maxMinutes} min`);
+  const workDir = mkdtempSync(join(os.tmpdir(), 'caseflow-bench-'));
+  const results: PhaseResults = { comparisons: [], tasks: [], skipped: [] };
+  let failed = false;
+  try {
+    say('starting the Temporal dev server (file database, WAL), the baselines\' worker, the echo bot and a loopback Connector');
+    const temporal = await startTemporal(workDir);
+    cleanups.push({ what: 'the Temporal dev server', run: () => temporal.server.stop() });
+    cleanups.push({ what: 'the Temporal connection', run: () => temporal.connection.close() });
+    const worker: Child = await startBaselineWorker(temporal.server.address, openLog(join(workDir, 'logs', 'baseline-worker.log')));
+    cleanups.push({ what: 'the baseline worker', run: () => worker.stop() });
+    const connector = await startConnector();
+    cleanups.push({ what: 'the loopback Connector', run: () => connector.stop() });
+    const echo = await startEchoBot(temporal.server.address, connector.url, openLog(join(workDir, 'logs', 'echo-bot.log')));
+    cleanups.push({ what: 'the echo bot', run: () => echo.child.stop() });
+    for (const kind of databases) await benchOn(kind, temporal, { connector, echoUrl: echo.url }, workDir, results);
+  } catch (error) {
+    failed = true;
+    say(`the bench failed: ${(error as Error).stack ?? String(error)}`);
+    say(`logs are kept in ${join(workDir, 'logs')}`);
+  } finally {
+    await cleanUp();
+  }
+  const report: BenchReport = {
+    ...results,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine,
+    settings: { durationSeconds: settings.durationMs / 1_000, maxCount: settings.maxCount, concurrencies: settings.concurrencies, slaCases: settings.slaCases, maxMinutes, databases, benchmarks },
+    notDone: BENCHMARKS.filter((name) => !benchmarks.includes(name)).map((name) => ({
+      benchmark: name,
+      why: name === 'sla' && quick ? 'not in --quick (a warning falls due a minute after its case opens); --benchmark sla runs it' : 'not asked for (--benchmark)',
+    })),
+    note: 'The machine may be shared: absolute figures move with its load; the ratios (app and baseline measured back to back on the same servers) are what to compare between runs.',
+  };
+  process.stdout.write(formatReport(report));
+  const path = writeReport(report, join(__dirname, '..', '..', 'bench', 'results'));
+  say(`results written to ${path}`);
+  if (!failed) rmSync(workDir, { recursive: true, force: true });
+  process.exitCode = failed ? 1 : 0;
+}
+
+// A hard stop a minute after the budget, whatever hangs.
+const watchdog = setTimeout(() => {
+  say(`--max-minutes ${maxMinutes} passed by a minute: stopping`);
+  void cleanUp().finally(() => process.exit(2));
+}, maxMinutes * 60_000 + 60_000);
+watchdog.unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`${signal}: stopping`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+void main();

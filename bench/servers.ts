@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WriteStream } from 'node:fs';
+import pg from 'pg';
+import pino from 'pino';
+import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { freePort } from '../app/process/network';
+import { startDevServer, type DevServer } from '../app/temporal/dev-server';
+import { Child, waitFor } from '../test/soak/processes';
+
+/** The servers a bench run measures on: one Temporal dev server, and processes started as in production. */
+
+export const BASELINE_NAMESPACE = 'bench-baseline';
+export const BASELINE_TASK_QUEUE = 'bench-baseline';
+
+export interface Temporal {
+  readonly server: DevServer;
+  readonly connection: Connection;
+  /** A client in the baselines' namespace. */
+  readonly client: Client;
+}
+
+/** The dev server exactly as the all-in-one process starts it (file database, the project's SQLite pragmas). */
+export async function startTemporal(dataDir: string): Promise<Temporal> {
+  const server = await startDevServer({
+    dataDir,
+    host: '127.0.0.1',
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: BASELINE_NAMESPACE,
+    logger: pino({ level: 'warn' }),
+  });
+  const connection = await Connection.connect({ address: server.address });
+  return { server, connection, client: new Client({ connection, namespace: BASELINE_NAMESPACE }) };
+}
+
+export async function registerNamespace(connection: Connection, namespace: string): Promise<void> {
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  await waitFor(`namespace ${namespace}`, 10_000, async () => {
+    await connection.workflowService.describeNamespace({ namespace });
+    return true;
+  }, 100);
+}
+
+/** A fresh PostgreSQL database on the local server, dropped by `drop()`. */
+export async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `caseflow_bench_${Date.now()}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+const baseEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME });
+
+/** The worker of the baselines' no-op workflows (bench/baseline-worker.ts), a process of its own. */
+export async function startBaselineWorker(address: string, log: WriteStream): Promise<Child> {
+  const child = new Child('baseline worker', process.execPath, [join(__dirname, 'baseline-worker.js')], {
+    ...baseEnv(),
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: BASELINE_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: BASELINE_TASK_QUEUE,
+  }, log);
+  await child.waitForOutput(/baseline worker ready/, 60_000);
+  return child;
+}
+
+export interface RunningApp {
+  readonly child: Child;
+  readonly baseUrl: string;
+  readonly namespace: string;
+}
+
+/**
+ * caseflow's all-in-one process (dist/app/main.js, as `npm start` runs it) on the given Temporal
+ * server and records database: its worker, HTTP API and bot, with the demo data.
+ */
+export async function startApp(options: {
+  readonly temporalAddress: string;
+  readonly namespace: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly extraEnv?: NodeJS.ProcessEnv;
+  readonly log: WriteStream;
+}): Promise<RunningApp> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = new Child('caseflow', process.execPath, [join(__dirname, '..', 'app', 'main.js')], {
+    ...baseEnv(),
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: options.dataDir,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TEMPORAL_NAMESPACE: options.namespace,
+    LOG_LEVEL: 'warn',
+    SMTP_LISTEN_PORT: '0',
+    ...options.extraEnv,
+  }, options.log);
+  await child.waitForOutput(/caseflow is running/, 120_000);
+  return { child, baseUrl, namespace: options.namespace };
+}
+
+/** The echo bot baseline (bench/echo-bot.ts), a process of its own; resolves with its base URL. */
+export async function startEchoBot(temporalAddress: string, connectorUrl: string, log: WriteStream): Promise<{ child: Child; url: string }> {
+  const child = new Child('echo bot', process.execPath, [join(__dirname, 'echo-bot.js')], {
+    ...baseEnv(),
+    TEMPORAL_ADDRESS: temporalAddress,
+    BENCH_CONNECTOR_URL: connectorUrl,
+  }, log);
+  await child.waitForOutput(/echo bot listening on http:\/\/127\.0\.0\.1:\d+/, 60_000);
+  const url = /echo bot listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(child.lastLines(20))?.[1] ?? '';
+  if (!url) throw new Error('the echo bot did not say where it listens');
+  return { child, url };
+}
