@@ -29,6 +29,9 @@ import { createSurveyAnswerService } from '../../services/survey-answer.service'
 import { createRecordsService, type RecordsService } from '../../services/records.service';
 import type { AppServices } from './services.wiring';
 
+/** Where Bot Framework channels deliver activities (bot/http/messages.route.ts). */
+const BOT_MESSAGES_PATH = '/api/messages';
+
 export interface HttpAppDependencies {
   readonly logger: Logger;
   readonly services: AppServices;
@@ -50,7 +53,9 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     health: { pingDatabase: () => checkDatabase(services.db), temporal: deps.temporal.connection, describe: { database: deps.databaseDescription, temporal: deps.temporal.address } },
     // Direct Line, its connector and /api/messages carry the channel's own tokens, checked there.
     authenticate: createAuthenticator(services.auth, { channelAuthorized: (path) => usesChannelAuthorization(path) }),
-    rateLimit: createRateLimiter(),
+    // People: 20 requests/s (burst 50) per user or address. The Bot Framework channels post every
+    // user's turns from a few addresses: /api/messages gets 200/s (burst 400) per address.
+    rateLimit: createRateLimiter({ channels: { matches: (path) => path === BOT_MESSAGES_PATH, burst: 400, rate: 200 } }),
     definitions: apiRouteDefinitions(services),
     routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), (server) => registerSurveyPages(server, surveys), (server) => registerWebApp(server), (server) => registerCaseEvents(server, services.caseWork), ...(deps.channelRoutes ?? [])],
   });
