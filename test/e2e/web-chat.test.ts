@@ -115,11 +115,11 @@ describe('Web Chat in headless Chromium, against the self-hosted Direct Line', (
     // The server goes away under the open tab: the page says so rather than "Connected"…
     const port = Number(new URL(app.url).port);
     await app.stop();
-    await shown(page, 'Connection lost. Reconnecting…').waitFor({ timeout: 10_000 });
+    await shown(page, 'Connection lost. Reconnecting…').waitFor({ timeout: 30_000 });
     // …and when it comes back on the same port, same database, the tab resumes the conversation by itself.
     app = await startChatApp({ db: testDb.db, bot, logger, port, users: [ALICE] });
-    await shown(page, 'Connection lost. Reconnecting…').waitFor({ state: 'hidden', timeout: 10_000 });
-    await shown(page, 'You said: before the restart').waitFor({ timeout: 10_000 });
+    await shown(page, 'Connection lost. Reconnecting…').waitFor({ state: 'hidden', timeout: 30_000 });
+    await shown(page, 'You said: before the restart').waitFor({ timeout: 30_000 });
 
     await say(page, 'after the restart');
     await shown(page, 'You said: after the restart').waitFor({ timeout: 30_000 });
