@@ -43,6 +43,8 @@ export const listCasesQuery = z
     ownerUserId: z.union([uuid(), z.literal('none')]).optional().describe("A user id, or 'none' for cases nobody works"),
     customerId: uuid().optional().describe('A contact or account id'),
     slaState: z.enum(['in_progress', 'nearing_noncompliance', 'succeeded', 'noncompliant', 'paused', 'cancelled']).optional(),
+    priority: csv(z.enum(PRIORITIES)).optional().describe('Comma-separated priorities (style form, explode false): high,urgent'),
+    channel: csv(z.enum(CHANNELS)).optional().describe('Comma-separated channels the cases came in on: email,chat'),
     q: trimmedText(200).optional().describe('Words in the title; not blank'),
     sort: z.enum(CASE_SORTS).default('-createdAt'),
     limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -64,6 +64,8 @@ export interface CaseFilter {
   readonly ownerUserId?: string | null;
   readonly customerId?: string;
   readonly slaState?: string;
+  readonly priority?: readonly Priority[];
+  readonly channel?: readonly Channel[];
   readonly text?: string;
 }
 
@@ -213,6 +215,8 @@ export function createCaseRepository(db: Database) {
       }
       if (filter.customerId) query.where((q) => q.where('customer_contact_id', filter.customerId).orWhere('customer_account_id', filter.customerId));
       if (filter.slaState) query.where('sla_state', filter.slaState);
+      if (filter.priority?.length) query.whereIn('priority', [...filter.priority]);
+      if (filter.channel?.length) query.whereIn('channel', [...filter.channel]);
       if (filter.text) query.whereILike('title', `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       const [{ total }] = (await query.clone().count<{ total: string }[]>('* as total')) as [{ total: string }];
       const descending = sort.startsWith('-');

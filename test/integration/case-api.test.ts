@@ -88,6 +88,12 @@ describe('cases over HTTP', () => {
     expect(await seenBy('sam')).not.toContain(caseNumber);
     expect(await seenBy('alice', '?q=Listing')).toEqual([caseNumber]);
     expect(await seenBy('alice', '?status=resolved')).not.toContain(caseNumber);
+    // Priority and channel filters (comma lists), as the desk's inbox uses them.
+    const { caseNumber: urgent } = await json(await openAs('alice', { title: 'Listing urgent', priority: 'urgent', channel: 'web' }));
+    expect(await seenBy('sue', '?q=Listing&priority=high,urgent')).toEqual([urgent]);
+    expect(await seenBy('sue', '?q=Listing&channel=email')).toEqual([caseNumber]);
+    expect(await seenBy('sue', '?q=Listing&priority=normal&channel=web')).toEqual([]);
+    expect((await app.request('GET', '/cases?priority=extreme', as('sue'))).status).toBe(422);
     const page = await json(await app.request('GET', '/cases?limit=1&sort=createdAt', as('sue')));
     expect(page).toMatchObject({ limit: 1, offset: 0 });
     expect((page.items as Json[]).length).toBe(1);

@@ -1085,6 +1085,10 @@ export interface operations {
                 /** @description A contact or account id */
                 customerId?: string;
                 slaState?: "in_progress" | "nearing_noncompliance" | "succeeded" | "noncompliant" | "paused" | "cancelled";
+                /** @description Comma-separated priorities (style form, explode false): high,urgent */
+                priority?: ("low" | "normal" | "high" | "urgent")[];
+                /** @description Comma-separated channels the cases came in on: email,chat */
+                channel?: ("phone" | "email" | "web" | "chat" | "facebook" | "twitter" | "iot")[];
                 /** @description Words in the title; not blank */
                 q?: string;
                 sort?: "createdAt" | "-createdAt" | "priority" | "-priority" | "resolveBy" | "-resolveBy" | "firstResponseBy" | "-firstResponseBy";

@@ -23,7 +23,7 @@ import { useState } from 'react';
 import { PriorityBadge, SlaBadge, StatusBadge } from '../../components/Badges';
 import { ProblemBar } from '../../components/ProblemBar';
 import { api, idempotencyKey, unwrap, type Me } from '../../lib/api-client';
-import { localTime, relativeTime, statusWords } from '../../lib/format';
+import { localTime, priorityWords, relativeTime, statusWords } from '../../lib/format';
 import { Link, navigate } from '../../lib/router';
 import { useCases, useQueues, type CaseListQuery } from './inbox.api';
 
@@ -61,6 +61,8 @@ const SORTS = [
 type Sort = (typeof SORTS)[number][0];
 const STATUSES = ['active', 'on_hold', 'waiting_for_customer', 'resolved', 'cancelled', 'closed'] as const;
 type Status = (typeof STATUSES)[number];
+const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+type Priority = (typeof PRIORITIES)[number];
 
 /** The agent's day: the queues they work with their counts, then the cases of the chosen view. */
 export function InboxPage({ me }: { me: Me }) {
@@ -69,12 +71,13 @@ export function InboxPage({ me }: { me: Me }) {
   const [view, setView] = useState<View>('waiting');
   const [queueId, setQueueId] = useState<string | undefined>();
   const [status, setStatus] = useState<Status | undefined>();
+  const [priority, setPriority] = useState<Priority | undefined>();
   const [sort, setSort] = useState<Sort>('firstResponseBy');
   const [text, setText] = useState('');
   const works = me.role !== 'operator';
   const queues = useQueues(works);
   const myQueues = (queues.data?.items ?? []).filter((q) => q.isMember || me.role !== 'agent');
-  const query: CaseListQuery = { ...VIEWS[view].query(me), ...(status ? { status: [status] } : {}), ...(queueId ? { queueId } : {}), ...(text.trim() ? { q: text.trim() } : {}), sort, limit: 50 };
+  const query: CaseListQuery = { ...VIEWS[view].query(me), ...(status ? { status: [status] } : {}), ...(priority ? { priority: [priority] } : {}), ...(queueId ? { queueId } : {}), ...(text.trim() ? { q: text.trim() } : {}), sort, limit: 50 };
   const cases = useCases(query);
 
   /** There is no "take next" route: the most urgent waiting case of the chosen (or any of my) queues, accepted. */
@@ -165,6 +168,16 @@ export function InboxPage({ me }: { me: Me }) {
             {STATUSES.map((s) => (
               <Option key={s} value={s}>
                 {statusWords(s)}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+        <Field label="Priority">
+          <Dropdown value={priority ? priorityWords(priority) : 'Any priority'} selectedOptions={[priority ?? '']} onOptionSelect={(_, d) => setPriority((d.optionValue || undefined) as Priority | undefined)}>
+            <Option value="">Any priority</Option>
+            {PRIORITIES.map((p) => (
+              <Option key={p} value={p}>
+                {priorityWords(p)}
               </Option>
             ))}
           </Dropdown>
