@@ -3,19 +3,12 @@ import { CHANNELS, CASE_STATUSES, PRIORITIES } from '../domain/case';
 import { CUSTOMER_TIERS } from '../domain/customer';
 import { ROLES } from '../domain/actor';
 import { SLA_KPI_STATUSES } from '../db/repositories/sla-kpi-instance.repository';
+import { limit, offset, page } from './paging.schemas';
 import { trimmedAtLeast, trimmedText } from './text.schemas';
 
 const uuid = () => z.uuid('must be a UUID');
 const text = (max: number) => trimmedText(max);
 
-const limit = (max: number, fallback: number) => {
-  const message = `must be an integer from 1 to ${max}`;
-  return z.coerce.number(message).int(message).min(1, message).max(max, message).default(fallback);
-};
-const offset = () => {
-  const message = 'must be an integer from 0 to 100000';
-  return z.coerce.number(message).int(message).min(0, message).max(100_000, message).default(0);
-};
 
 // ---- requests ------------------------------------------------------------------------------------
 
@@ -93,7 +86,6 @@ export const updateRoutingRuleBody = z
 
 // ---- responses -----------------------------------------------------------------------------------
 
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 const customerRef = z.object({ type: z.enum(['contact', 'account']), id: z.string() });
 const caseCounts = z.object({
   open: z.number().int().describe('Active, on hold or waiting for the customer'),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../domain/actor';
 import { SIGN_IN_OUTCOMES } from '../db/repositories/sign-in-audit.repository';
 import { PASSWORD_MIN_LENGTH } from '../services/users.service';
+import { limit, offset, page } from './paging.schemas';
 import { trimmedText } from './text.schemas';
 
 /** Requests and answers of the administrators' user routes (api/users.routes.ts). */
@@ -9,14 +10,6 @@ import { trimmedText } from './text.schemas';
 const uuid = () => z.uuid('must be a UUID');
 const text = (max: number) => trimmedText(max);
 const role = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
-const limit = (max: number, fallback: number) => {
-  const message = `must be an integer from 1 to ${max}`;
-  return z.coerce.number(message).int(message).min(1, message).max(max, message).default(fallback);
-};
-const offset = () => {
-  const message = 'must be an integer from 0 to 100000';
-  return z.coerce.number(message).int(message).min(0, message).max(100_000, message).default(0);
-};
 const queryBoolean = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true');
 
 // ---- requests ------------------------------------------------------------------------------------
@@ -77,7 +70,6 @@ export const updateUserBody = z
 
 // ---- responses -----------------------------------------------------------------------------------
 
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 
 export const userSchema = z.object({
   id: z.string(),
