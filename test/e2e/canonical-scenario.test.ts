@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../support/chromium';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DEMO } from '../../db/seeds/demo';
 import { bundleCaseWorkflows } from '../support/case-harness';
@@ -9,7 +10,6 @@ import { startApp, type RunningApp } from '../support/http-app';
 import { startLocalTemporal } from '../support/temporal';
 
 /** Debian's package; CI installs it with `apt-get install -y chromium`. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** One bot reply: the app answers within a second or two; the proactive loop runs every 2 s. */
 const REPLY_MS = 30_000;
 const PROACTIVE_MS = 20_000;
@@ -32,11 +32,7 @@ describe('the canonical scenario in Web Chat (headless Chromium, real Temporal a
     const [env, bundle] = await Promise.all([startLocalTemporal(), bundleCaseWorkflows()]);
     temporal = env;
     app = await startApp(env, 'postgres', bundle);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

@@ -1,10 +1,8 @@
 // The Web Chat page and the self-hosted Direct Line as the app wires them, on a port that survives a
 // restart of the HTTP server (the end-to-end tests stop and start it under an open browser tab).
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { ActivityHandler } from 'botbuilder';
 import type { Logger } from 'pino';
-import { chromium, type Browser } from 'playwright-core';
 import type { Server } from 'restify';
 import { createApiServer } from '../../api/server';
 import { close, listen } from '../../app/process/network';
@@ -16,23 +14,7 @@ import type { Database } from '../../db/connection';
 import { createDirectLineTranscripts } from '../../db/repositories/direct-line-transcript.repository';
 import { createUserAccountStatus } from '../../db/repositories/user.repository';
 
-/** Debian's package; CI installs it with `apt-get install -y chromium`. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Fails the test (not skips it) when Chromium is missing. */
-export function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the end-to-end test needs it (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-  }
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
-}
+export { CHROMIUM, launchChromium, requireChromium } from '../support/chromium';
 
 /** The same key on every start, as the app derives it from its stored secret: tokens outlive a restart. */
 const SECRET = 'web-chat-e2e-secret-of-at-least-32-characters';

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../db/seeds/demo';
 import { bundleCaseWorkflows } from '../support/case-harness';
@@ -17,7 +18,6 @@ import { startLocalTemporal } from '../support/temporal';
  * survey page of the resolved case is answered in the browser. Screenshots go to
  * test-results/screenshots/ (git-ignored) for a person to look at.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 let temporal: TestWorkflowEnvironment;
@@ -66,11 +66,7 @@ beforeAll(async () => {
   const [environment, bundle] = await Promise.all([startLocalTemporal(), bundleCaseWorkflows()]);
   temporal = environment;
   app = await startApp(temporal, 'postgres', bundle);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
