@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -8,6 +7,7 @@ import { CHROMIUM, launchChromium } from '../support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../db/seeds/demo';
 import { bundleCaseWorkflows } from '../support/case-harness';
+import { buildDeskOnce } from '../support/desk-build';
 import { eventually } from '../support/eventually';
 import { startApp, type RunningApp } from '../support/http-app';
 import { startLocalTemporal } from '../support/temporal';
@@ -62,7 +62,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) return;
   mkdirSync(SHOTS, { recursive: true });
   // The app serves the desk from its build: build it from the current sources.
-  execFileSync(process.execPath, [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/desk/vite.config.mts', '--logLevel', 'error'], { stdio: 'inherit' });
+  buildDeskOnce();
   const [environment, bundle] = await Promise.all([startLocalTemporal(), bundleCaseWorkflows()]);
   temporal = environment;
   app = await startApp(temporal, 'postgres', bundle);

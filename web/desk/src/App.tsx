@@ -32,7 +32,7 @@ function page(path: string, me: Me) {
   const caseNumber = /^\/(?:portal\/)?cases\/([A-Z]+-\d+)$/.exec(path)?.[1];
   if (me.role === 'customer') {
     if (caseNumber) return <PortalCasePage caseNumber={caseNumber} />;
-    return <PortalHome />;
+    return <PortalHome me={me} />;
   }
   if (caseNumber) return <CasePage caseNumber={caseNumber} me={me} />;
   return <InboxPage me={me} />;

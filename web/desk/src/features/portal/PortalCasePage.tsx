@@ -8,6 +8,7 @@ import { Link } from '../../lib/router';
 import { actionParams, useCase, useCaseAction, useCaseActivities, useCaseEvents } from '../case/case.api';
 import { useCaseStyles } from '../case/CasePage';
 import { Timeline } from '../case/Timeline';
+import { CancelCase, ReopenCase } from './PortalCaseChoices';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: '8px', padding: '16px' },
@@ -77,10 +78,9 @@ export function PortalCasePage({ caseNumber }: { caseNumber: string }) {
               </form>
             </Card>
           ) : (
-            <Card className={styles.card}>
-              <Text>This case is {c.status === 'resolved' ? 'resolved' : c.status}. If the problem comes back, open a new case or reply to our email.</Text>
-            </Card>
+            <ReopenCase caseNumber={c.caseNumber} status={c.status} />
           )}
+          {open && <CancelCase caseNumber={c.caseNumber} />}
         </div>
       </div>
     </>

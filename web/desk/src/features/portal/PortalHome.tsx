@@ -3,9 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { StatusBadge } from '../../components/Badges';
 import { ProblemBar } from '../../components/ProblemBar';
-import { api, idempotencyKey, unwrap } from '../../lib/api-client';
+import { api, idempotencyKey, unwrap, type Me } from '../../lib/api-client';
 import { localTime, relativeTime } from '../../lib/format';
 import { Link, navigate } from '../../lib/router';
+import { ArticleSuggestions } from './ArticleSuggestions';
 
 const useStyles = makeStyles({
   layout: { display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(260px, 2fr)', gap: '16px', '@media (max-width: 800px)': { gridTemplateColumns: 'minmax(0, 1fr)' } },
@@ -18,8 +19,14 @@ const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: '12px', padding: '16px' },
 });
 
-/** The customer's cases, newest first, and a form to open a new one. */
-export function PortalHome() {
+/** Whose case it is, when it is not the signed-in contact's own: the account's cases show too. */
+function whose(customer: { type: 'contact' | 'account'; id: string }, me: Me): string | null {
+  if (customer.type === 'account') return 'For your company';
+  return customer.id === me.contactId ? null : 'Opened by a colleague';
+}
+
+/** The customer's cases (their own and their account's), newest first, and a form to open a new one. */
+export function PortalHome({ me }: { me: Me }) {
   const styles = useStyles();
   const queryClient = useQueryClient();
   const cases = useQuery({ queryKey: ['cases', 'mine'], queryFn: async () => unwrap(await api.GET('/cases', { params: { query: { sort: '-createdAt', limit: 50 } } })), refetchInterval: 20_000 });
@@ -60,6 +67,11 @@ export function PortalHome() {
                       {c.caseNumber}: {c.title}
                     </Link>
                     <StatusBadge status={c.status} />
+                    {whose(c.customer, me) && (
+                      <Text size={200} className={styles.muted}>
+                        {whose(c.customer, me)}
+                      </Text>
+                    )}
                   </div>
                   <Text size={200} className={styles.muted}>
                     Opened {relativeTime(c.createdAt)} ({localTime(c.createdAt)}){c.resolvedAt ? ` · resolved ${relativeTime(c.resolvedAt)}` : ''}
@@ -80,6 +92,7 @@ export function PortalHome() {
             <Field label="Details">
               <Textarea value={description} onChange={(_, d) => setDescription(d.value)} rows={4} resize="vertical" placeholder="What happened, since when, what you tried" />
             </Field>
+            <ArticleSuggestions text={`${title} ${description.slice(0, 200)}`} />
             <ProblemBar error={open.error} />
             <Button appearance="primary" type="submit" disabled={title.trim().length < 3 || open.isPending}>
               {open.isPending ? 'Opening…' : 'Open case'}
