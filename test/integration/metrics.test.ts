@@ -19,7 +19,7 @@ let connector: Awaited<ReturnType<typeof startConnector>>;
 
 /**
  * A stand-in for a channel's Connector service that the bot's replies reach: it accepts them, or,
- * while `refusing`, answers 500 (the reply, hence the turn, fails).
+ * while `refusing`, answers 403 (the reply, hence the turn, fails).
  */
 async function startConnector() {
   const state = { refusing: false, replies: 0 };
@@ -27,8 +27,8 @@ async function startConnector() {
     req.resume();
     req.on('end', () => {
       state.replies++;
-      res.writeHead(state.refusing ? 500 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(state.refusing ? { error: { code: 'ServiceError', message: 'down' } } : { id: `reply-${state.replies}` }));
+      res.writeHead(state.refusing ? 403 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(state.refusing ? { error: { code: 'Forbidden', message: 'refused' } } : { id: `reply-${state.replies}` }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
