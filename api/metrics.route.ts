@@ -9,7 +9,7 @@ import { actorWithRole } from './auth-context';
 
 export interface MetricsDependencies {
   readonly problems: Pick<CaseProblemRepository, 'countCases'>;
-  readonly readModel: Pick<OperationsMetricsRepository, 'casesByStatus' | 'outboxBacklog'>;
+  readonly readModel: Pick<OperationsMetricsRepository, 'casesByStatus' | 'outboxBacklog' | 'slaKpisByStatus'>;
 }
 
 /** The process's Prometheus registry and the HTTP metrics the server records into it. */
@@ -17,6 +17,8 @@ export interface AppMetrics {
   readonly registry: Registry;
   /** One answered request: its route's path template (never the raw URL), method, status and seconds taken. */
   observeRequest(route: string, method: string, status: number, seconds: number): void;
+  /** One bot turn (the bot's turn middleware, bot/turn-metrics.ts): its activity type (one of Bot Framework's, else `other`) and how it ended. */
+  countBotTurn(activityType: string, outcome: 'ok' | 'failed'): void;
 }
 
 /**
@@ -48,6 +50,17 @@ export function createMetrics(deps: MetricsDependencies): AppMetrics {
     registers: [registry],
     async collect() {
       for (const [status, count] of Object.entries(await deps.readModel.casesByStatus())) this.set({ status }, count);
+    },
+  });
+  new Gauge({
+    name: 'caseflow_sla_kpis',
+    help: 'SLA KPI clocks of the cases in the read model (sla_kpi_instances) by KPI and status, every pair present',
+    labelNames: ['kpi', 'status'],
+    registers: [registry],
+    async collect() {
+      for (const [kpi, byStatus] of Object.entries(await deps.readModel.slaKpisByStatus())) {
+        for (const [status, count] of Object.entries(byStatus)) this.set({ kpi, status }, count);
+      }
     },
   });
   // The three outbox gauges share one query per scrape (prom-client collects them concurrently).
@@ -84,12 +97,21 @@ export function createMetrics(deps: MetricsDependencies): AppMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
+  const botTurns = new Counter({
+    name: 'caseflow_bot_turns_total',
+    help: 'Bot turns run (Bot Framework channels at /api/messages and Web Chat over Direct Line), by activity type and outcome (ok, failed)',
+    labelNames: ['activity_type', 'outcome'],
+    registers: [registry],
+  });
   return {
     registry,
     observeRequest(route, method, status, seconds) {
       const labels = { route, method, status: String(status) };
       requests.inc(labels);
       latency.observe(labels, seconds);
+    },
+    countBotTurn(activityType, outcome) {
+      botTurns.inc({ activity_type: activityType, outcome });
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import restify, { type Next, type Request, type RequestHandler, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError, ValidationError } from '../services/errors';
@@ -6,6 +7,7 @@ import { registerDocsRoutes } from './docs.routes';
 import { registerRoutes, type RouteDefinition } from './route';
 import { registerHealthRoute, type HealthDependencies } from './health.route';
 import { problem, type Problem } from './problem';
+import { registerRequestTracing } from './request-tracing';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -26,6 +28,8 @@ export interface ApiDependencies {
   /** Routes outside the OpenAPI document (the bot endpoint, Direct Line, web pages). */
   readonly routes?: readonly RouteRegistrar[];
   readonly version?: string;
+  /** When tracing is on (app/telemetry): a span per request, around everything it does. */
+  readonly tracer?: Tracer;
 }
 
 /** Largest request body accepted, in bytes: cases and notes are text, attachments go through email. */
@@ -57,6 +61,7 @@ export function createApiServer(deps: ApiDependencies): Server {
     handleUncaughtExceptions: false,
     formatters: { [PROBLEM_JSON]: (_req, _res, body) => JSON.stringify(body) },
   });
+  if (deps.tracer) registerRequestTracing(server, deps.tracer);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(requireJsonBody);
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));

@@ -9,6 +9,7 @@ import { StartupError } from './process/lifecycle';
 import { connectClient } from './temporal/connection';
 import { startDevServer } from './temporal/dev-server';
 import { lockDataDir } from './process/pid-files';
+import { startProcessTracing } from './telemetry/process-tracing';
 
 /**
  * All in one process: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), the
@@ -18,6 +19,7 @@ runProcess(async (lifecycle) => {
   const config = loadConfig();
   const logger = createLogger(config, 'all-in-one');
   installTemporalRuntime(logger, { metricsAddress: config.temporal.workerMetricsAddress });
+  const tracing = startProcessTracing('caseflow', lifecycle, logger);
   // Name a taken HTTP port before anything slow starts.
   if (!(await isPortFree(config.host, config.port))) {
     throw new StartupError(`PORT ${config.port} is already in use on ${config.host}: stop what holds it or set PORT`);
@@ -49,10 +51,10 @@ runProcess(async (lifecycle) => {
   const { db, description, demo } = await prepareDatabase(config, logger);
   lifecycle.onStop('database', () => db.destroy());
 
-  const { connection, client } = await connectClient(address, config, logger);
+  const { connection, client } = await connectClient(address, config, logger, tracing?.clientInterceptors);
   lifecycle.onStop('Temporal client', () => connection.close());
 
-  const { running } = await startWorking({ config, logger, lifecycle, db, address });
+  const { running } = await startWorking({ config, logger, lifecycle, db, address, ...(tracing ? { tracing } : {}) });
   running.catch((error: unknown) => {
     logger.fatal({ err: error }, 'worker stopped unexpectedly');
     process.kill(process.pid, 'SIGTERM');
@@ -64,6 +66,7 @@ runProcess(async (lifecycle) => {
     db,
     databaseDescription: description,
     temporal: { client, connection, address, ...(uiUrl ? { webUiUrl: uiUrl } : {}) },
+    ...(tracing ? { tracing } : {}),
   });
 
   const base = `http://${config.host}:${config.port}`;

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../process/config';
@@ -11,7 +11,13 @@ import { registerCaseSearchAttributes, registrationCommand } from './search-attr
  * attributes (TEMPORAL_SEARCH_ATTRIBUTES, on by default), it registers them on the namespace first,
  * so no case ever upserts one the server does not know.
  */
-export async function connectClient(address: string, config: AppConfig, logger: Logger): Promise<{ connection: Connection; client: Client }> {
+export async function connectClient(
+  address: string,
+  config: AppConfig,
+  logger: Logger,
+  /** Tracing's client interceptor when it is on (app/telemetry/tracing.ts). */
+  workflowInterceptors: readonly WorkflowClientInterceptor[] = [],
+): Promise<{ connection: Connection; client: Client }> {
   let connection: Connection;
   try {
     connection = await Connection.connect({ address, connectTimeout: 5_000 });
@@ -20,7 +26,7 @@ export async function connectClient(address: string, config: AppConfig, logger: 
     throw new StartupError(`Cannot reach Temporal at ${address}: ${firstLine(error)}`);
   }
   if (config.caseSettings.searchAttributes) await ensureSearchAttributes(connection, config.temporal.namespace, logger);
-  return { connection, client: new Client({ connection, namespace: config.temporal.namespace }) };
+  return { connection, client: new Client({ connection, namespace: config.temporal.namespace, interceptors: { workflow: [...workflowInterceptors] } }) };
 }
 
 async function ensureSearchAttributes(connection: Connection, namespace: string, logger: Logger): Promise<void> {

@@ -9,6 +9,7 @@ import { createCaseflowBot } from '../../bot/caseflow-bot';
 import { createConversationReferenceMiddleware, createConversationReferences, defaultServiceUrlAllowList } from '../../bot/conversation-references';
 import { DirectLineTokens, directLineConnectorCredentials, registerDirectLine, type DirectLineHandle } from '../../bot/direct-line';
 import { createBotDelivery, startBotDeliveryLoop } from '../../bot/proactive';
+import { createTurnCountingMiddleware, type BotTurnOutcome } from '../../bot/turn-metrics';
 import { registerWebChat } from '../../bot/web-chat.route';
 import type { Database } from '../../db/connection';
 import { createBotStateRepository } from '../../db/repositories/bot-state.repository';
@@ -36,7 +37,13 @@ export interface BotChannel {
  * Emulator) and the self-hosted Direct Line endpoint that Web Chat at /chat talks to; proactive
  * messages (SLA warnings, agent replies, the survey card) go out from the notification outbox.
  */
-export function createBotChannel(config: AppConfig, db: Database, logger: Logger, services: AppServices): BotChannel {
+export function createBotChannel(
+  config: AppConfig,
+  db: Database,
+  logger: Logger,
+  services: AppServices,
+  observe: { readonly onTurn?: (activityType: string, outcome: BotTurnOutcome) => void } = {},
+): BotChannel {
   // Direct Line tokens get their own key, derived from the API's, so one never passes for the other.
   const tokens = new DirectLineTokens(`direct-line:${config.auth.jwtSecret}`);
   const serviceUrl = `${config.publicBaseUrl}/directline-connector`;
@@ -58,6 +65,8 @@ export function createBotChannel(config: AppConfig, db: Database, logger: Logger
   // One allow list for replies to /api/messages and for proactive messages (bot/service-urls.ts).
   const allowedServiceUrls = defaultServiceUrlAllowList(config.env, config.publicBaseUrl, config.bot.allowedServiceUrls);
   const references = createConversationReferences(createConversationReferenceRepository(db), { allowedServiceUrls });
+  // First, so every turn counts, whichever channel brought it and wherever it failed.
+  if (observe.onTurn) adapter.use(createTurnCountingMiddleware(observe.onTurn));
   adapter.use(createConversationReferenceMiddleware(references, logger));
   const bot = createCaseflowBot({
     services: createBotServices(db, services),

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Server } from 'restify';
@@ -5,7 +6,7 @@ import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../.
 import { registerCaseEvents } from '../../api/case-events.route';
 import { caseRoutes } from '../../api/case.routes';
 import { knowledgeRoutes } from '../../api/knowledge.routes';
-import { createMetrics, registerMetricsRoute } from '../../api/metrics.route';
+import { createMetrics, registerMetricsRoute, type AppMetrics } from '../../api/metrics.route';
 import { operationsRoutes } from '../../api/operations.routes';
 import { recordRoutes } from '../../api/records.routes';
 import type { RouteDefinition } from '../../api/route';
@@ -39,17 +40,26 @@ export interface HttpAppDependencies {
   readonly temporal: { readonly connection: Connection; readonly address: string };
   /** Channel routes outside the OpenAPI document (the bot endpoint, Direct Line, web pages). */
   readonly channelRoutes?: readonly RouteRegistrar[];
+  /** The process's metrics, when other parts (the bot) record into them too; else made here. */
+  readonly metrics?: AppMetrics;
+  /** When tracing is on (app/telemetry/tracing.ts): a span per request. */
+  readonly tracer?: Tracer;
+}
+
+/** The process's Prometheus registry over the read model of `db` (GET /metrics). */
+export function createAppMetrics(db: Database): AppMetrics {
+  return createMetrics({ problems: createCaseProblemRepository(db), readModel: createOperationsMetricsRepository(db) });
 }
 
 /** The HTTP server of every process that serves one (all-in-one and server), wired once. */
 export function createHttpApp(deps: HttpAppDependencies): Server {
   const { services } = deps;
-  const problems = createCaseProblemRepository(services.db);
-  const metrics = createMetrics({ problems, readModel: createOperationsMetricsRepository(services.db) });
+  const metrics = deps.metrics ?? createAppMetrics(services.db);
   const surveys = surveyAnswersFor(services);
   return createApiServer({
     logger: deps.logger,
     version: '0.1.0',
+    ...(deps.tracer ? { tracer: deps.tracer } : {}),
     health: { pingDatabase: () => checkDatabase(services.db), temporal: deps.temporal.connection, describe: { database: deps.databaseDescription, temporal: deps.temporal.address } },
     // Direct Line, its connector and /api/messages carry the channel's own tokens, checked there.
     authenticate: createAuthenticator(services.auth, { channelAuthorized: (path) => usesChannelAuthorization(path) }),

@@ -5,11 +5,12 @@ import { createAppServices } from './services.wiring';
 import { createBotChannel } from './bot.wiring';
 import type { AppConfig } from '../process/config';
 import { close, listen } from '../process/network';
-import { createHttpApp } from './http.wiring';
+import { createAppMetrics, createHttpApp } from './http.wiring';
 import { startEmailIntake, startOutboundMail } from './email.wiring';
 import type { Lifecycle } from '../process/lifecycle';
 import { connectWorker } from '../temporal/connection';
 import { createCaseWorker } from './worker.wiring';
+import type { Tracing } from '../telemetry/tracing';
 
 export interface ServeOptions {
   readonly config: AppConfig;
@@ -18,14 +19,19 @@ export interface ServeOptions {
   readonly db: Database;
   readonly databaseDescription: string;
   readonly temporal: { readonly client: Client; readonly connection: Connection; readonly address: string; readonly webUiUrl?: string };
+  /** When tracing is on: a span per HTTP request (the client carries its interceptor already). */
+  readonly tracing?: Tracing;
 }
 
 /** The serving side of a process: HTTP (REST, docs, the bot, Direct Line, /chat) and the SMTP listener. */
 export async function startServing(options: ServeOptions): Promise<{ smtpPort: number | null }> {
   const { config, logger, lifecycle, db } = options;
   const services = createAppServices(config, db, options.temporal.client, options.temporal.webUiUrl);
-  const botChannel = createBotChannel(config, db, logger, services);
+  const metrics = createAppMetrics(db);
+  const botChannel = createBotChannel(config, db, logger, services, { onTurn: (activityType, outcome) => metrics.countBotTurn(activityType, outcome) });
   const server = createHttpApp({
+    metrics,
+    ...(options.tracing ? { tracer: options.tracing.tracer } : {}),
     logger,
     services,
     databaseDescription: options.databaseDescription,
@@ -42,7 +48,7 @@ export async function startServing(options: ServeOptions): Promise<{ smtpPort: n
 }
 
 /** The working side of a process: the case worker and outbound mail; `running` settles when the worker stops. */
-export async function startWorking(options: { config: AppConfig; logger: Logger; lifecycle: Lifecycle; db: Database; address: string }): Promise<{ running: Promise<void> }> {
+export async function startWorking(options: { config: AppConfig; logger: Logger; lifecycle: Lifecycle; db: Database; address: string; tracing?: Tracing }): Promise<{ running: Promise<void> }> {
   const { config, logger, lifecycle, db } = options;
   const connection = await connectWorker(options.address);
   const worker = await createCaseWorker({
@@ -53,6 +59,7 @@ export async function startWorking(options: { config: AppConfig; logger: Logger;
     surveySecret: config.surveySecret,
     publicBaseUrl: config.publicBaseUrl,
     logger,
+    ...(options.tracing ? { tracing: options.tracing.worker } : {}),
   });
   const running = worker.run();
   lifecycle.onStop('worker', async () => {

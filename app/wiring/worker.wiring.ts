@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { createActivities } from '../../activities';
 import { failingActivityWatch } from '../../activities/failing-activity.interceptor';
 import type { Database } from '../../db/connection';
-import { WORKFLOW_BUNDLE_PATH } from '../temporal/bundle-workflows';
+import { CASE_WORKFLOW_INTERCEPTOR_MODULES, WORKFLOW_BUNDLE_PATH } from '../temporal/bundle-workflows';
+import { UNTRACED_WORKER, type WorkerTracing } from '../telemetry/tracing';
 
 export interface CaseWorkerOptions {
   readonly connection: NativeConnection;
@@ -18,6 +19,8 @@ export interface CaseWorkerOptions {
   readonly logger?: Logger;
   /** Tests bundle the workflow code once and share it between workers. */
   readonly workflowBundle?: { readonly code: string };
+  /** Tracing's sink and activity interceptors when it is on (app/telemetry/tracing.ts). */
+  readonly tracing?: WorkerTracing;
 }
 
 /**
@@ -36,7 +39,12 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...workflows,
     activities: createActivities({ db: options.db, surveySecret: options.surveySecret, publicBaseUrl: options.publicBaseUrl }),
-    // An activity that keeps failing puts its case on the operators' list (and the metric).
-    interceptors: { activity: [failingActivityWatch(options.db, options.logger)] },
+    sinks: (options.tracing ?? UNTRACED_WORKER).sinks,
+    interceptors: {
+      // An activity that keeps failing puts its case on the operators' list (and the metric).
+      activity: [failingActivityWatch(options.db, options.logger), ...(options.tracing ?? UNTRACED_WORKER).activityInterceptors],
+      // A pre-built bundle carries them already.
+      ...('workflowsPath' in workflows ? { workflowModules: [...CASE_WORKFLOW_INTERCEPTOR_MODULES] } : {}),
+    },
   });
 }

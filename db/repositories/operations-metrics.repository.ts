@@ -1,5 +1,13 @@
 import { CASE_STATUSES, type CaseStatus } from '../../domain/case';
+import type { SlaKpiName } from '../../domain/case-context';
 import type { Database } from '../connection';
+import { SLA_KPI_STATUSES, type SlaKpiStatus } from './sla-kpi-instance.repository';
+
+/** The KPI clocks every case runs (sla_kpi_instances.kpi). */
+export const SLA_KPI_NAMES: readonly SlaKpiName[] = ['first_response', 'resolve'];
+
+/** KPI clocks per KPI and status, every pair present (0 when none). */
+export type SlaKpiCounts = Record<SlaKpiName, Record<SlaKpiStatus, number>>;
 
 export type OutboxChannel = 'email' | 'bot';
 
@@ -28,6 +36,16 @@ export function createOperationsMetricsRepository(db: Database, giveUpAfter: Rea
       const rows = await db('cases').groupBy('status').select<{ status: CaseStatus; count: string | number }[]>('status', db.raw('count(*) as count'));
       const counts = Object.fromEntries(CASE_STATUSES.map((status) => [status, 0])) as Record<CaseStatus, number>;
       for (const row of rows) counts[row.status] = Number(row.count);
+      return counts;
+    },
+
+    /** The cases' SLA KPI clocks (sla_kpi_instances) per KPI and status, as the workflows last wrote them. */
+    async slaKpisByStatus(): Promise<SlaKpiCounts> {
+      const rows = await db('sla_kpi_instances')
+        .groupBy('kpi', 'status')
+        .select<{ kpi: SlaKpiName; status: SlaKpiStatus; count: string | number }[]>('kpi', 'status', db.raw('count(*) as count'));
+      const counts = Object.fromEntries(SLA_KPI_NAMES.map((kpi) => [kpi, Object.fromEntries(SLA_KPI_STATUSES.map((status) => [status, 0]))])) as SlaKpiCounts;
+      for (const row of rows) counts[row.kpi][row.status] = Number(row.count);
       return counts;
     },
 

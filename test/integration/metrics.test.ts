@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PrometheusFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_STATUSES } from '../../domain/case';
 import { createCaseProblemRepository } from '../../db/repositories/case-problem.repository';
+import { SLA_KPI_STATUSES } from '../../db/repositories/sla-kpi-instance.repository';
+import { eventually } from '../support/eventually';
 import { bundleCaseWorkflows } from '../support/case-harness';
 import { startApp, type RunningApp } from '../support/http-app';
 import { histogramSeries, metricFamilies } from '../support/prometheus';
@@ -11,15 +15,37 @@ import { startLocalTemporal } from '../support/temporal';
 
 let temporal: TestWorkflowEnvironment;
 let app: RunningApp;
+let connector: Awaited<ReturnType<typeof startConnector>>;
+
+/**
+ * A stand-in for a channel's Connector service that the bot's replies reach: it accepts them, or,
+ * while `refusing`, answers 403 (the reply, hence the turn, fails).
+ */
+async function startConnector() {
+  const state = { refusing: false, replies: 0 };
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      state.replies++;
+      res.writeHead(state.refusing ? 403 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(state.refusing ? { error: { code: 'Forbidden', message: 'refused' } } : { id: `reply-${state.replies}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, state, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 beforeAll(async () => {
   const [environment, bundle] = await Promise.all([startLocalTemporal(), bundleCaseWorkflows()]);
   temporal = environment;
-  app = await startApp(temporal, 'pglite', bundle);
+  connector = await startConnector();
+  app = await startApp(temporal, 'pglite', bundle, { BOT_ALLOWED_SERVICE_URLS: connector.url });
 });
 
 afterAll(async () => {
   await app?.stop();
+  await connector?.stop();
   await temporal?.teardown();
 });
 
@@ -160,5 +186,98 @@ describe('GET /metrics: requests, cases and the outbox', () => {
     // The oldest pending is the one queued 90 minutes ago (the given-up one, older, does not count).
     expect(after.oldest).toBeGreaterThanOrEqual(90 * 60);
     expect(after.oldest).toBeLessThan(100 * 60);
+  });
+});
+
+describe('GET /metrics: the bot and the SLA clocks', () => {
+  /** Posts one activity to /api/messages as a Bot Framework channel would (no app credentials in test). */
+  async function postActivity(activity: Record<string, unknown>): Promise<number> {
+    const response = await fetch(`${app.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: `act-${randomUUID()}`,
+        timestamp: new Date().toISOString(),
+        channelId: 'emulator',
+        serviceUrl: connector.url,
+        from: { id: 'metrics-user', name: 'metrics user', role: 'user' },
+        conversation: { id: `conv-${randomUUID()}` },
+        recipient: { id: 'caseflow-bot', name: 'caseflow', role: 'bot' },
+        locale: 'en-US',
+        ...activity,
+      }),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
+  it('counts bot turns by activity type and outcome; a type Bot Framework does not know is "other"', async () => {
+    const turns = async () => {
+      const found = family(await scrape(), 'caseflow_bot_turns_total', 'COUNTER');
+      const of = (labels: Record<string, string>) => (sample(found, labels) ? valueOf(found, labels) : 0);
+      return {
+        messageOk: of({ activity_type: 'message', outcome: 'ok' }),
+        messageFailed: of({ activity_type: 'message', outcome: 'failed' }),
+        updateOk: of({ activity_type: 'conversationUpdate', outcome: 'ok' }),
+        otherOk: of({ activity_type: 'other', outcome: 'ok' }),
+      };
+    };
+    const before = await turns();
+    expect(await postActivity({ text: 'help' })).toBe(200);
+    expect(await postActivity({ text: 'help' })).toBe(200);
+    expect(await postActivity({ type: 'conversationUpdate', membersAdded: [{ id: 'metrics-user', name: 'metrics user' }] })).toBe(200);
+    expect(await postActivity({ type: 'madeUpType' })).toBe(200);
+    // The channel refuses the bot's reply: the turn fails (the adapter apologises, which fails too).
+    connector.state.refusing = true;
+    try {
+      await postActivity({ text: 'help' });
+    } finally {
+      connector.state.refusing = false;
+    }
+
+    const after = await turns();
+    expect(after).toEqual({
+      messageOk: before.messageOk + 2,
+      messageFailed: before.messageFailed + 1,
+      updateOk: before.updateOk + 1,
+      otherOk: before.otherOk + 1,
+    });
+    // The raw type a caller chose never becomes a label.
+    expect(await scrapeText()).not.toContain('madeUpType');
+  });
+
+  it('gives the SLA KPI clocks per KPI and status from the read model, every pair present', async () => {
+    const db = app.database.db;
+    const counts = async () => {
+      const rows = await db('sla_kpi_instances').groupBy('kpi', 'status').select<{ kpi: string; status: string; count: string }[]>('kpi', 'status', db.raw('count(*) as count'));
+      return Object.fromEntries(
+        ['first_response', 'resolve'].flatMap((kpi) => SLA_KPI_STATUSES.map((status) => [`${kpi}/${status}`, Number(rows.find((r) => r.kpi === kpi && r.status === status)?.count ?? 0)])),
+      );
+    };
+    const exported = async () => {
+      const found = family(await scrape(), 'caseflow_sla_kpis', 'GAUGE');
+      return Object.fromEntries(['first_response', 'resolve'].flatMap((kpi) => SLA_KPI_STATUSES.map((status) => [`${kpi}/${status}`, valueOf(found, { kpi, status })])));
+    };
+
+    // A gold customer's case runs both clocks (the demo's gold SLA).
+    const token = await app.login('alice');
+    const opened = await app.request('POST', '/cases', { token, body: { title: 'SLA metrics printer', description: 'Offline', channel: 'web' } });
+    expect(opened.status).toBe(201);
+    const { caseNumber } = (await opened.json()) as { caseNumber: string };
+    const caseId = await eventually(
+      async () => (await db('sla_kpi_instances').join('cases', 'cases.id', 'sla_kpi_instances.case_id').where('cases.case_number', caseNumber).select<{ id: string }[]>('cases.id')).map((r) => r.id),
+      (ids) => ids.length === 2,
+    );
+    const before = await exported();
+    expect(before).toEqual(await counts());
+    expect(before['first_response/in_progress']).toBeGreaterThanOrEqual(1);
+
+    // The first response clock fails (as the workflow would write it): it moves from in progress to noncompliant.
+    await db('sla_kpi_instances').where({ case_id: caseId[0], kpi: 'first_response' }).update({ status: 'noncompliant', version: db.raw('version + 1') });
+    const after = await exported();
+    expect(after['first_response/noncompliant']).toBe(before['first_response/noncompliant']! + 1);
+    expect(after['first_response/in_progress']).toBe(before['first_response/in_progress']! - 1);
+    expect(after['resolve/in_progress']).toBe(before['resolve/in_progress']);
   });
 });

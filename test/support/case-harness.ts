@@ -4,6 +4,7 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities, type CaseActivities } from '../../activities';
+import { CASE_WORKFLOW_INTERCEPTOR_MODULES } from '../../app/temporal/bundle-workflows';
 import { caseWorkflowId } from '../../domain/case-number';
 import { createCaseRepository } from '../../db/repositories/case.repository';
 import { migrateToLatest } from '../../db/migrate';
@@ -23,7 +24,8 @@ export function silentBundlerLogger() {
 }
 
 export function bundleCaseWorkflows() {
-  return bundleWorkflowCode({ workflowsPath: join(import.meta.dirname, '../../workflows'), logger: silentBundlerLogger() });
+  // As the app bundles them (app/temporal/bundle-workflows.ts): with the workflow interceptors.
+  return bundleWorkflowCode({ workflowsPath: join(import.meta.dirname, '../../workflows'), workflowInterceptorModules: [...CASE_WORKFLOW_INTERCEPTOR_MODULES], logger: silentBundlerLogger() });
 }
 
 /** A worker with the real activities over a fresh, migrated and seeded database. */

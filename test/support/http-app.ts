@@ -11,6 +11,7 @@ import { migrateToLatest } from '../../db/migrate';
 import { seedDemoData } from '../../db/seeds/demo';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
 import { createNamespace } from './temporal';
+import type { Tracing } from '../../app/telemetry/tracing';
 
 /** The whole HTTP app (as `npm start` wires it) on a real Temporal server, a fresh database and a worker. */
 export interface RunningApp {
@@ -32,7 +33,8 @@ export async function startApp(
   kind: DatabaseKind,
   workflowBundle: { code: string },
   env: Record<string, string> = {},
-  options: { readonly connection?: Connection } = {},
+  /** `tracing`: the client, worker and HTTP app traced as the processes trace them when OTEL_* turns it on. */
+  options: { readonly connection?: Connection; readonly tracing?: Tracing } = {},
 ): Promise<RunningApp> {
   const connection = options.connection ?? temporal.connection;
   const database = await openTestDatabase(kind);
@@ -41,7 +43,7 @@ export async function startApp(
   const namespace = await createNamespace(temporal, `app-${kind}`);
   const baseEnv = { NODE_ENV: 'test', TEMPORAL_NAMESPACE: namespace, LOG_LEVEL: 'silent', DATA_DIR: '/tmp/caseflow-test-data', SMTP_LISTEN_PORT: '0', ...env };
   const workerConfig = loadConfig(baseEnv);
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, interceptors: { workflow: [...(options.tracing?.clientInterceptors ?? [])] } });
   const worker: Worker = await createCaseWorker({
     connection: temporal.nativeConnection,
     namespace,
@@ -50,6 +52,7 @@ export async function startApp(
     workflowBundle,
     surveySecret: workerConfig.surveySecret,
     publicBaseUrl: workerConfig.publicBaseUrl,
+    ...(options.tracing ? { tracing: options.tracing.worker } : {}),
   });
   const running = worker.run();
   // The public base URL (Direct Line's connector) must name the port, so take a free one first.
@@ -61,7 +64,7 @@ export async function startApp(
   // Line and /chat, proactive chat delivery.
   const lifecycle = new Lifecycle();
   try {
-    await startServing({ config, logger: pino({ level: process.env.TEST_APP_LOG_LEVEL ?? 'silent' }), lifecycle, db: database.db, databaseDescription: kind, temporal: { client, connection, address: 'test' } });
+    await startServing({ config, logger: pino({ level: process.env.TEST_APP_LOG_LEVEL ?? 'silent' }), lifecycle, db: database.db, databaseDescription: kind, temporal: { client, connection, address: 'test' }, ...(options.tracing ? { tracing: options.tracing } : {}) });
   } catch (error) {
     await lifecycle.stopAll();
     throw error;
