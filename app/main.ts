@@ -31,7 +31,7 @@ runProcess(async (lifecycle) => {
   }
 
   let address = config.temporal.address;
-  let uiUrl: string | undefined;
+  let uiUrl = config.temporal.webUiUrl;
   if (!address) {
     const devServer = await startDevServer({
       dataDir: config.dataDir,
@@ -43,7 +43,7 @@ runProcess(async (lifecycle) => {
     });
     lifecycle.onStop('Temporal dev server', () => devServer.stop());
     address = devServer.address;
-    uiUrl = devServer.uiUrl;
+    uiUrl ??= devServer.uiUrl;
   }
 
   const { db, description, demo } = await prepareDatabase(config, logger);

@@ -17,13 +17,14 @@ export interface ServeOptions {
   readonly lifecycle: Lifecycle;
   readonly db: Database;
   readonly databaseDescription: string;
+  /** `webUiUrl`: the embedded dev server's Web UI; TEMPORAL_UI_URL (config.temporal.webUiUrl) wins over it. */
   readonly temporal: { readonly client: Client; readonly connection: Connection; readonly address: string; readonly webUiUrl?: string };
 }
 
 /** The serving side of a process: HTTP (REST, docs, the bot, Direct Line, /chat) and the SMTP listener. */
 export async function startServing(options: ServeOptions): Promise<{ smtpPort: number | null }> {
   const { config, logger, lifecycle, db } = options;
-  const services = createAppServices(config, db, options.temporal.client, options.temporal.webUiUrl);
+  const services = createAppServices(config, db, options.temporal.client, config.temporal.webUiUrl ?? options.temporal.webUiUrl);
   const botChannel = createBotChannel(config, db, logger, services);
   const server = createHttpApp({
     logger,

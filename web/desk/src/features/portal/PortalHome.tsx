@@ -6,6 +6,7 @@ import { ProblemBar } from '../../components/ProblemBar';
 import { api, idempotencyKey, unwrap } from '../../lib/api-client';
 import { localTime, relativeTime } from '../../lib/format';
 import { Link, navigate } from '../../lib/router';
+import { EntitlementsCard } from './EntitlementsCard';
 
 const useStyles = makeStyles({
   layout: { display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(260px, 2fr)', gap: '16px', '@media (max-width: 800px)': { gridTemplateColumns: 'minmax(0, 1fr)' } },
@@ -46,6 +47,7 @@ export function PortalHome() {
   return (
     <>
       <h1 className={styles.title}>My cases</h1>
+      <EntitlementsCard />
       <div className={styles.layout}>
         <section aria-label="My cases">
           <ProblemBar error={cases.error} />
