@@ -109,6 +109,13 @@ export function idsIn(events: readonly HistoryEvent[]): { queues: Set<string>; u
   return found;
 }
 
+/** Who asked for an action: "Gina Agent (agent)"; the survey link's answer is the customer's, by that link. */
+function actorWords(actor: Json | undefined): string {
+  if (!actor) return 'someone';
+  if (str(actor['userId']).startsWith('survey-link:')) return 'The customer, by the survey link';
+  return `${str(actor['displayName'] ?? 'someone')} (${str(actor['role'] ?? 'unknown role')})`;
+}
+
 interface PendingUpdate {
   readonly name: string;
   readonly args: Json;
@@ -165,7 +172,7 @@ export function caseMilestones(events: readonly HistoryEvent[], runId: string, n
         const pending: PendingUpdate = {
           name: request?.input?.name ?? 'update',
           args,
-          actor: actor ? `${str(actor['displayName'] ?? 'someone')} (${str(actor['role'] ?? 'unknown role')})` : 'someone',
+          actor: actorWords(actor),
           at,
           eventId,
         };

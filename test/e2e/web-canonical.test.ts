@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { freePort } from '../../app/process/network';
 import { createNotificationOutbox } from '../../db/repositories/notification-outbox.repository';
 import { DEMO } from '../../db/seeds/demo';
@@ -49,7 +49,7 @@ async function newPage(who: string, width = 1280, height = 900): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`${who}: page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`${who}: console error: ${message.text()}`);
+    if (message.type() === 'error') problems.push(`${who}: console error: ${message.text()} (${message.location().url})`);
   });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`${who}: HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
@@ -115,6 +115,11 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
   it('the gold customer emails; the agent works the case in the desk and resolves it; the survey link is answered; 14 cases left; the operator checks its history', async () => {
     requireChromium();
     if (!app || !browser) throw new Error('the app or the browser did not start (see the beforeAll error)');
+    // Each page as it was when a step failed, to look at.
+    onTestFailed(async () => {
+      let n = 0;
+      for (const context of contexts) for (const page of context.pages()) await shot(page, `failed-${++n}`).catch(() => undefined);
+    });
     const db = app.database.db;
     const remainingGoldTerms = async (): Promise<number> => Number((await db('entitlements').where({ id: DEMO.goldEntitlementId }).first<{ remaining_terms: string }>('remaining_terms')).remaining_terms);
     const termsBefore = await remainingGoldTerms();
@@ -160,8 +165,15 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     await gina.getByRole('button', { name: 'Search', exact: true }).click();
     const article = gina.getByRole('listitem').filter({ hasText: 'KA-01002' });
     await article.waitFor();
+    await shot(gina, '02-case-page-research');
     await article.getByRole('button', { name: 'Send to customer' }).click();
-    await gina.getByRole('list', { name: 'Timeline' }).getByText(/KA-01002/).first().waitFor();
+    // The case page does not list linked articles: the case's state says it was sent.
+    const ginaToken = await app.login('gina');
+    const linked = await eventually(
+      async () => ((await (await app.request('GET', `/cases/${caseNumber!}/state`, { token: ginaToken })).json()) as { linkedArticles: { articleNumber: string; sentToCustomer: boolean }[] }).linkedArticles,
+      (articles) => articles.length > 0,
+    );
+    expect(linked).toEqual([expect.objectContaining({ articleNumber: 'KA-01002', sentToCustomer: true })]);
     await gina.getByRole('button', { name: 'Advance to the next stage' }).click();
     await gina.getByRole('heading', { name: 'Process: Resolve' }).waitFor();
 
@@ -169,7 +181,7 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     await gina.getByLabel('Resolution', { exact: true }).fill('Brought the printer back online with the article’s steps');
     await gina.getByRole('button', { name: 'Resolve case' }).click();
     await gina.getByText('This case is resolved.').waitFor();
-    await shot(gina, '02-case-page-resolved');
+    await shot(gina, '03-case-page-resolved');
     await expectAccessible(gina);
 
     // 4. The customer's mailbox: the article, and the survey with its link.
@@ -177,11 +189,13 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     for (const mail of mails) expect(mail.to).toContain(DEMO.goldContactEmail);
     expect(mails.find((m) => m.text.includes('KA-01002'))?.subject).toContain(`[${caseNumber!}]`);
     const link = /https?:\/\/\S+\/surveys\/[^\s>)"]+/.exec(mails.find((m) => /surveys\//.test(m.text))!.text)?.[0];
-    expect(link?.startsWith(app.baseUrl)).toBe(true);
+    expect(link).toBeDefined();
+    // The test's worker signs links with its own base URL (its config has no port): the same path on this app.
+    const surveyUrl = `${app.baseUrl}${new URL(link!).pathname}`;
 
     // 5. The survey page, from the email's link, answered in the browser.
     const survey = await newPage('alice (survey)', 390, 844);
-    await survey.goto(link!);
+    await survey.goto(surveyUrl);
     await survey.getByRole('heading', { name: 'How did we do?' }).waitFor();
     await survey.locator('label[for="rating-5"]').click();
     await survey.getByLabel(/Anything you would like to tell us/).fill('Solved within the hour, thank you');
@@ -198,20 +212,28 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     await phone.getByText(`${termsBefore - 1} of ${termsBefore} cases left`).waitFor();
     await phone.getByRole('link', { name: new RegExp(caseNumber!) }).waitFor();
     expect(Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'))).toBeLessThanOrEqual(0);
-    await shot(phone, '03-portal-390px');
+    await shot(phone, '04-portal-390px');
     await expectAccessible(phone);
     await phone.getByRole('link', { name: new RegExp(caseNumber!) }).click();
     await phone.getByRole('heading', { name: SUBJECT }).waitFor();
     expect(Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'))).toBeLessThanOrEqual(0);
-    await shot(phone, '04-portal-case-390px');
+    await shot(phone, '05-portal-case-390px');
 
-    // 7. The operator's timeline page for the case: from the case page, in words, local times, run links, the replay check.
+    // 7. The workflow history page: a supervisor reaches it from the case page.
+    const sue = await newPage('sue');
+    await signIn(sue, 'sue');
+    await sue.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await sue.goto(`${app.baseUrl}/cases/${caseNumber!}`);
+    await sue.getByRole('link', { name: 'Open the workflow history' }).click();
+    await sue.waitForURL(`**/cases/${caseNumber!}/history`);
+    await sue.getByRole('heading', { name: `Workflow history: ${SUBJECT}` }).waitFor();
+    await sue.getByRole('list', { name: 'Milestones of run 1' }).getByText('Took the case').waitFor();
+
+    // The operator's view of it (a shared link): in words, local times, run links, filters, the replay check.
     const otto = await newPage('otto');
     await signIn(otto, 'otto');
     await otto.getByRole('heading', { name: 'Inbox' }).waitFor();
-    await otto.goto(`${app.baseUrl}/cases/${caseNumber!}`);
-    await otto.getByRole('link', { name: 'Open the workflow history' }).click();
-    await otto.waitForURL(`**/cases/${caseNumber!}/history`);
+    await otto.goto(`${app.baseUrl}/cases/${caseNumber!}/history`);
     await otto.getByRole('heading', { name: `Workflow history: ${SUBJECT}` }).waitFor();
     const milestones = otto.getByRole('list', { name: 'Milestones of run 1' });
     await milestones.getByText(`Opened by email: “${SUBJECT}”, priority normal`).waitFor();
@@ -221,7 +243,8 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     await expect(clocks.textContent()).resolves.toMatch(/First response by [A-Z][a-z]{2} \d{1,2}, \d{4}, \d\d:\d\d:\d\d [AP]M/);
     await expect(otto.locator('main').textContent()).resolves.not.toMatch(/\d{4}-\d\d-\d\dT\d\d|problem_solved|[a-z]_[a-z]/);
     await milestones.getByText('Resolved (problem solved): “Brought the printer back online with the article’s steps”').waitFor();
-    await milestones.getByText('Answered the survey: 5/5 “Solved within the hour, thank you”').waitFor();
+    const surveyAnswer = milestones.getByRole('listitem').filter({ hasText: 'Answered the survey: 5/5 “Solved within the hour, thank you”' });
+    await expect(surveyAnswer.textContent()).resolves.toContain('The customer, by the survey link');
     const runLink = otto.getByRole('link', { name: /Open run 1 in the Temporal Web UI/ });
     await expect(runLink.getAttribute('href')).resolves.toMatch(new RegExp(`^${TEMPORAL_UI_URL}/namespaces/[^/]+/workflows/case-${caseNumber!}/[0-9a-f-]+/history$`));
     // Filters: only what the customer saw.
@@ -235,7 +258,7 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     // The replay check of this case against the code the server runs.
     await otto.getByRole('button', { name: 'Run the replay check' }).click();
     await otto.getByText('Replays cleanly').waitFor({ timeout: 30_000 });
-    await shot(otto, '05-operator-timeline');
+    await shot(otto, '06-operator-timeline');
     await expectAccessible(otto);
 
     expect(problems).toEqual([]);
