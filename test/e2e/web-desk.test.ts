@@ -239,7 +239,7 @@ describe('the web desk in a browser', () => {
     await signIn(otto, 'otto');
     await otto.getByRole('heading', { name: 'Inbox' }).waitFor();
     await otto.goto(`${app.baseUrl}/cases/${opened.caseNumber}`);
-    await otto.getByRole('button', { name: 'Show the workflow history' }).click();
+    await otto.getByRole('link', { name: 'Open the workflow history' }).click();
     await otto.getByText(/^Opened by /).first().waitFor();
     await otto.getByText('Took the case').first().waitFor();
     await otto.getByText(/^Resolved \(/).first().waitFor();
