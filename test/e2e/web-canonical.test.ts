@@ -264,3 +264,45 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     expect(problems).toEqual([]);
   }, 240_000);
 });
+
+describe('the administrators’ users page', () => {
+  it('lists and finds users, adds a staff user who can then sign in, changes a role, disables and re-enables', async () => {
+    requireChromium();
+    if (!app || !browser) throw new Error('the app or the browser did not start (see the beforeAll error)');
+    const adam = await newPage('adam');
+    await signIn(adam, 'adam');
+    await adam.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await adam.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await adam.getByRole('heading', { name: 'Users', exact: true }).waitFor();
+    const table = adam.getByRole('table', { name: 'Users' });
+    await table.getByRole('row').filter({ hasText: 'gina' }).waitFor();
+
+    // A new agent, who signs in with the initial password.
+    await adam.getByLabel('User name').fill('nora');
+    await adam.getByLabel('Display name').fill('Nora New');
+    await adam.getByLabel('Email').fill('nora@caseflow.example');
+    await adam.getByLabel('Initial password').fill('a-long-initial-password');
+    await adam.getByRole('button', { name: 'Add user' }).click();
+    await adam.getByText('Nora New can sign in now.').waitFor();
+    expect((await app.request('POST', '/auth/token', { body: { username: 'nora', password: 'a-long-initial-password' } })).status).toBe(200);
+
+    // Found by words; made a supervisor; disabled (refused at once), enabled again.
+    await adam.getByRole('textbox', { name: 'Find' }).fill('nora');
+    const nora = table.getByRole('row').filter({ hasText: 'nora@caseflow.example' });
+    await nora.waitFor();
+    await expect(table.getByRole('row').count()).resolves.toBe(2);
+    await nora.getByRole('combobox', { name: 'Role of Nora New' }).selectOption('supervisor');
+    await eventually(async () => (await app!.database.db('users').where({ username: 'nora' }).first<{ role: string }>('role')).role, (role) => role === 'supervisor');
+    await nora.getByRole('button', { name: 'Disable nora' }).click();
+    await nora.getByText('Disabled').waitFor();
+    expect((await app.request('POST', '/auth/token', { body: { username: 'nora', password: 'a-long-initial-password' } })).status).toBe(401);
+    await shot(adam, '07-admin-users');
+    await expectAccessible(adam);
+    await nora.getByRole('button', { name: 'Enable nora' }).click();
+    await nora.getByText('Active').waitFor();
+    // An administrator cannot lock themself out from here.
+    await adam.getByRole('textbox', { name: 'Find' }).fill('adam');
+    await expect(table.getByRole('row').filter({ hasText: 'adam' }).getByRole('button', { name: 'Disable adam' }).isDisabled()).resolves.toBe(true);
+    expect(problems.filter((p) => p.startsWith('adam'))).toEqual([]);
+  }, 120_000);
+});

@@ -76,8 +76,13 @@ function UserRow({ user, me }: { user: User; me: Me }) {
         </Badge>
       </TableCell>
       <TableCell>
-        <Button size="small" disabled={self || change.isPending} onClick={() => change.mutate({ userId: user.id, change: { disabled: !user.disabled } })}>
-          {user.disabled ? `Enable ${user.username}` : `Disable ${user.username}`}
+        <Button
+          size="small"
+          aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}
+          disabled={self || change.isPending}
+          onClick={() => change.mutate({ userId: user.id, change: { disabled: !user.disabled } })}
+        >
+          {user.disabled ? 'Enable' : 'Disable'}
         </Button>
         {change.error ? <ProblemBar error={change.error} /> : null}
       </TableCell>
