@@ -10,6 +10,7 @@ import { caseScopeFor } from '../services/case-scope';
 import type { CaseAction, CaseActionPayloads, CaseWorkService } from '../services/case-work.service';
 import { activitiesFor, recordFor, stateFor } from '../services/customer-view';
 import { ForbiddenError, NotFoundError, ValidationError } from '../services/errors';
+import { caseTimelineSchema, rawHistorySchema } from './case-history.schemas';
 import { actionBodies, activityParams, caseListSchema, caseNumberParams, caseRecordSchema, idempotencyKey, listCasesQuery, openCaseBody, stepParams } from './case.schemas';
 import { defineRoute, type RouteDefinition, type RouteResult } from './route';
 
@@ -216,7 +217,7 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       query: z.object({
         raw: z.enum(['true', 'false']).optional().describe("true: the current run's events nearly as recorded (activity inputs, Update arguments, timers) instead of the milestones"),
       }),
-      responses: { 200: { description: 'The milestones (time, actor, kind, text, visibility, the event ids they come from), or the raw events', schema: z.record(z.string(), z.unknown()) } },
+      responses: { 200: { description: 'The milestones (time, actor, kind, text, the instants it names, visibility, the event ids they come from) and the runs with their Temporal Web UI links; or, with raw=true, the raw events', schema: caseTimelineSchema.or(rawHistorySchema) } },
       reachesTemporal: true,
       handler: async ({ actor, params, query }) => {
         const record = await deps.caseWork.get(params.caseNumber, actor!);

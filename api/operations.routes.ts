@@ -2,21 +2,19 @@ import { z } from 'zod';
 import type { CaseProblemRepository } from '../db/repositories/case-problem.repository';
 import { OPERATOR_ROLES } from '../domain/actor';
 import { CASE_NUMBER_PATTERN } from '../domain/case-number';
+import type { CaseWorkService } from '../services/case-work.service';
 import type { ReplayCheck } from '../services/replay-check';
+import { replayVerdictSchema } from './case-history.schemas';
+import { caseNumberParams } from './case.schemas';
 import { defineRoute, type RouteDefinition } from './route';
 
 export interface OperationsRouteDependencies {
   readonly problems: Pick<CaseProblemRepository, 'list'>;
   readonly replayCheck: ReplayCheck;
+  /** Finds a case the caller may see (404 otherwise). */
+  readonly caseWork: Pick<CaseWorkService, 'get'>;
 }
 
-const replayVerdictSchema = z.object({
-  caseNumber: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  ok: z.boolean().describe('The current workflow code makes exactly the decisions this history recorded'),
-  problem: z.string().optional().describe('The nondeterminism found (event and command), or why the case could not be replayed'),
-});
 
 const replayCheckQuery = z.object({
   case: z.string().regex(CASE_NUMBER_PATTERN, 'must look like CAS-01000').optional().describe('One case; omitted: every open case (at most 200)'),
@@ -55,6 +53,21 @@ export function operationsRoutes(deps: OperationsRouteDependencies): RouteDefini
         status: 200,
         body: { items: query.case ? await deps.replayCheck.cases([query.case]) : await deps.replayCheck.openCases(200) },
       }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/{caseNumber}/replay-check',
+      tag: 'Operations',
+      summary: "Replays this case's current workflow run against the workflow code this server would run: ok, or the nondeterminism found (changes nothing)",
+      roles: OPERATOR_ROLES,
+      params: caseNumberParams,
+      responses: { 200: { description: "The case's verdict", schema: replayVerdictSchema } },
+      reachesTemporal: true,
+      handler: async ({ actor, params }) => {
+        await deps.caseWork.get(params.caseNumber, actor!);
+        const [verdict] = await deps.replayCheck.cases([params.caseNumber]);
+        return { status: 200, body: verdict };
+      },
     }),
   ];
 }

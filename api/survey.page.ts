@@ -44,6 +44,9 @@ button:focus-visible { outline: 2px solid var(--ink); outline-offset: 2px; }
 @media (max-width: 420px) { .scale { grid-template-columns: repeat(5, 1fr); gap: 4px; } .scale label { font-size: 11px; padding: 8px 2px; } main { margin-top: 16px; } }
 `;
 
+/** The desk's icon (web/desk/src/favicon.svg), inline: the page needs no file and the browser asks for no /favicon.ico. */
+const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0f6cbd"/><path d="M21.5 11.2a7 7 0 1 0 0 9.6" fill="none" stroke="#fff" stroke-width="3.2" stroke-linecap="round"/></svg>')}`;
+
 function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -52,6 +55,7 @@ function layout(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)} · caseflow support</title>
+<link rel="icon" type="image/svg+xml" href="${ICON}">
 <style>${STYLE}</style>
 </head>
 <body>

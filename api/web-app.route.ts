@@ -11,7 +11,7 @@ import type { Next, Request, Response, Server } from 'restify';
  */
 
 /** The desk's client-side routes: a reload or a shared link lands on index.html. */
-const PAGES = [/^\/$/, /^\/sign-in$/, /^\/inbox$/, /^\/cases\/[A-Z]+-\d+$/, /^\/portal(\/[A-Za-z0-9/-]*)?$/];
+const PAGES = [/^\/$/, /^\/sign-in$/, /^\/inbox$/, /^\/cases\/[A-Z]+-\d+$/, /^\/cases\/[A-Z]+-\d+\/history$/, /^\/admin\/users$/, /^\/portal(\/[A-Za-z0-9/-]*)?$/];
 const ASSET = /^\/assets\/[A-Za-z0-9._-]+$/;
 
 const TYPES: Record<string, string> = {

@@ -33,7 +33,7 @@ runProcess(async (lifecycle) => {
   }
 
   let address = config.temporal.address;
-  let uiUrl: string | undefined;
+  let uiUrl = config.temporal.webUiUrl;
   if (!address) {
     const devServer = await startDevServer({
       dataDir: config.dataDir,
@@ -45,7 +45,7 @@ runProcess(async (lifecycle) => {
     });
     lifecycle.onStop('Temporal dev server', () => devServer.stop());
     address = devServer.address;
-    uiUrl = devServer.uiUrl;
+    uiUrl ??= devServer.uiUrl;
   }
 
   const { db, description, demo } = await prepareDatabase(config, logger);

@@ -6,6 +6,7 @@ import { operationsRoutes } from '../api/operations.routes';
 import { recordRoutes } from '../api/records.routes';
 import type { RouteDefinition } from '../api/route';
 import { surveyRoutes } from '../api/survey.routes';
+import { userRoutes } from '../api/users.routes';
 
 /**
  * Writes /openapi.json without a server, database or Temporal: the web desk's API types
@@ -16,7 +17,7 @@ import { surveyRoutes } from '../api/survey.routes';
 const unused = {} as never;
 
 export function apiDefinitions(): RouteDefinition[] {
-  return [...caseRoutes(unused), ...knowledgeRoutes(unused), ...operationsRoutes(unused), ...recordRoutes(unused), ...surveyRoutes(unused)];
+  return [...caseRoutes(unused), ...knowledgeRoutes(unused), ...operationsRoutes(unused), ...recordRoutes(unused), ...surveyRoutes(unused), ...userRoutes(unused)];
 }
 
 if (require.main === module) {

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { caseMilestones, idsIn, NO_NAMES, type CaseMilestone, type TimelineNames } from './case-timeline';
+import { caseMilestones, eventTime, idsIn, NO_NAMES, type CaseMilestone, type TimelineNames } from './case-timeline';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
@@ -128,9 +128,28 @@ export interface CaseHistoryDependencies {
   readonly names?: (ids: { queues: Set<string>; users: Set<string>; products: Set<string> }) => Promise<TimelineNames>;
 }
 
+/** One run of a case's workflow (continue-as-new starts a new one and keeps the history short). */
+export interface CaseRun {
+  readonly runId: string;
+  /** When the run started (ISO 8601), from its first event. */
+  readonly startedAt: string | null;
+  /** The run in the Temporal Web UI (its event history), or null when no Web UI is configured. */
+  readonly webUiUrl: string | null;
+}
+
+export interface CaseTimeline {
+  readonly workflowId: string;
+  /** The workflow in the Temporal Web UI, or null when no Web UI is configured (TEMPORAL_UI_URL). */
+  readonly webUiUrl: string | null;
+  /** Oldest first. */
+  readonly runs: readonly CaseRun[];
+  readonly entries: readonly CaseMilestone[];
+}
+
 export function createCaseHistoryService(deps: CaseHistoryDependencies) {
-  const webUiLink = (workflowId: string): string | null =>
-    deps.webUiUrl ? `${deps.webUiUrl}/namespaces/${deps.namespace}/workflows/${encodeURIComponent(workflowId)}` : null;
+  const base = deps.webUiUrl?.replace(/\/+$/, '');
+  const webUiLink = (workflowId: string, runId?: string): string | null =>
+    base ? `${base}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${encodeURIComponent(runId)}/history` : ''}` : null;
 
   /** Every run of the case's workflow, oldest first (continue-as-new makes several); the current one if visibility has none yet. */
   async function runsOf(workflowId: string): Promise<{ runId: string; events: HistoryEvent[] }[]> {
@@ -148,12 +167,17 @@ export function createCaseHistoryService(deps: CaseHistoryDependencies) {
   }
 
   return {
-    /** The case's milestones in words across all its runs. */
-    async timeline(workflowId: string): Promise<{ workflowId: string; webUiUrl: string | null; runs: string[]; entries: CaseMilestone[] }> {
+    /** The case's milestones in words across all its runs, each run with its Web UI link. */
+    async timeline(workflowId: string): Promise<CaseTimeline> {
       const runs = await runsOf(workflowId);
       const allEvents = runs.flatMap((run) => run.events);
       const names = deps.names ? await deps.names(idsIn(allEvents)) : NO_NAMES;
-      return { workflowId, webUiUrl: webUiLink(workflowId), runs: runs.map((r) => r.runId), entries: runs.flatMap((run) => caseMilestones(run.events, run.runId, names)) };
+      return {
+        workflowId,
+        webUiUrl: webUiLink(workflowId),
+        runs: runs.map((run) => ({ runId: run.runId, startedAt: run.events[0] ? eventTime(run.events[0]) : null, webUiUrl: webUiLink(workflowId, run.runId) })),
+        entries: runs.flatMap((run) => caseMilestones(run.events, run.runId, names)),
+      };
     },
 
     /** The current run's events, nearly as recorded (activity inputs, Update arguments, timers): for digging deeper. */

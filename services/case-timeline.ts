@@ -9,13 +9,24 @@ const EventType = temporal.api.enums.v1.EventType;
 /** Who can see what an entry describes: the customer too, staff only, or nobody but operators (the engine's own decisions). */
 export type TimelineVisibility = 'customer' | 'internal' | 'system';
 
+/** An instant a milestone names ("first response by …"): left out of `text` so a page can show it in the viewer's time zone. */
+export interface MilestoneTime {
+  /** What the instant is, in words: "first response by", "due at", "open until". */
+  readonly label: string;
+  /** ISO 8601, UTC. */
+  readonly at: string;
+}
+
 /** One milestone of a case, in words, from its workflow history. */
 export interface CaseMilestone {
   readonly at: string;
   /** Who did it: a person (name and role), or "caseflow" for what the workflow decided itself. */
   readonly actor: string;
   readonly kind: string;
+  /** What happened, in words: no codes, no timestamps (those are in `times`). */
   readonly text: string;
+  /** The instants the text refers to, for the reader to show in their own time zone; empty when none. */
+  readonly times: readonly MilestoneTime[];
   readonly visibility: TimelineVisibility;
   /** The history events it was read from (in its run). */
   readonly eventIds: readonly number[];
@@ -61,9 +72,15 @@ const STATUS_WORDS: Record<string, string> = {
   closed: 'closed',
 };
 const KPI_WORDS: Record<string, string> = { first_response: 'First response', resolve: 'Resolve-by' };
+/** How a case came in: "Opened by email", "Opened in the web portal". */
+const CHANNEL_WORDS: Record<string, string> = { phone: 'by phone', email: 'by email', web: 'in the web portal', chat: 'in chat', facebook: 'on Facebook', twitter: 'on Twitter', iot: 'by a connected device' };
+const RESOLUTION_WORDS: Record<string, string> = { problem_solved: 'problem solved', information_provided: 'information provided', workaround: 'workaround' };
+const ACTIVITY_WORDS: Record<string, string> = { phone_call: 'phone call', email: 'email', task: 'task', appointment: 'appointment', note: 'note', resolution: 'resolution' };
+const ALLOCATION_WORDS: Record<string, string> = { cases: 'cases', hours: 'hours' };
 const STEP_WORDS = new Map(CASE_PROCESS_FLOW.flatMap((stage) => stage.steps.map((step) => [step.id, step.label] as const)));
 const STAGE_WORDS = new Map(CASE_PROCESS_FLOW.map((stage) => [stage.stage, stage.label] as const));
-const words = (value: unknown): string => str(value).replace(/_/g, ' ');
+/** A code in words: from its table, else with its underscores as spaces (never `problem_solved`). */
+const words = (value: unknown, table: Record<string, string> = {}): string => table[str(value)] ?? str(value).replace(/_/g, ' ');
 const minutes = (n: unknown): string => (typeof n === 'number' && n > 0 ? ` (${n} min)` : '');
 const quoted = (text: unknown, max = 160): string => {
   const s = str(text).replace(/\s+/g, ' ').trim();
@@ -92,6 +109,13 @@ export function idsIn(events: readonly HistoryEvent[]): { queues: Set<string>; u
   return found;
 }
 
+/** Who asked for an action: "Gina Agent (agent)"; the survey link's answer is the customer's, by that link. */
+function actorWords(actor: Json | undefined): string {
+  if (!actor) return 'someone';
+  if (str(actor['userId']).startsWith('survey-link:')) return 'The customer, by the survey link';
+  return `${str(actor['displayName'] ?? 'someone')} (${str(actor['role'] ?? 'unknown role')})`;
+}
+
 interface PendingUpdate {
   readonly name: string;
   readonly args: Json;
@@ -109,8 +133,8 @@ interface PendingUpdate {
  */
 export function caseMilestones(events: readonly HistoryEvent[], runId: string, names: TimelineNames = NO_NAMES): CaseMilestone[] {
   const out: CaseMilestone[] = [];
-  const push = (at: string, actor: string, kind: string, text: string, visibility: TimelineVisibility, eventIds: number[]): void => {
-    out.push({ at, actor, kind, text, visibility, eventIds, runId });
+  const push = (at: string, actor: string, kind: string, text: string, visibility: TimelineVisibility, eventIds: number[], times: readonly MilestoneTime[] = []): void => {
+    out.push({ at, actor, kind, text, times, visibility, eventIds, runId });
   };
   const queueName = (id: unknown) => names.queues[str(id)] ?? `queue ${str(id)}`;
   const userName = (id: unknown) => names.users[str(id)] ?? `user ${str(id)}`;
@@ -132,7 +156,7 @@ export function caseMilestones(events: readonly HistoryEvent[], runId: string, n
         if (input?.['kind'] === 'open') {
           const opening = (input['opening'] ?? {}) as Json;
           const by = opening['openedByUserId'] ? userName(opening['openedByUserId']) : 'the customer';
-          push(at, by, 'opened', `Opened by ${words(opening['channel'])}: ${quoted(opening['title'])}, priority ${words(opening['priority'])}`, 'customer', [eventId]);
+          push(at, by, 'opened', `Opened ${words(opening['channel'], CHANNEL_WORDS)}: ${quoted(opening['title'])}, priority ${words(opening['priority'])}`, 'customer', [eventId]);
         } else {
           const state = (input?.['state'] ?? {}) as Json;
           snapshot = { status: state['status'], stage: state['stage'], queueId: state['queueId'], ownerUserId: state['ownerUserId'], priority: state['priority'] };
@@ -148,7 +172,7 @@ export function caseMilestones(events: readonly HistoryEvent[], runId: string, n
         const pending: PendingUpdate = {
           name: request?.input?.name ?? 'update',
           args,
-          actor: actor ? `${str(actor['displayName'] ?? 'someone')} (${str(actor['role'] ?? 'unknown role')})` : 'someone',
+          actor: actorWords(actor),
           at,
           eventId,
         };
@@ -174,7 +198,7 @@ export function caseMilestones(events: readonly HistoryEvent[], runId: string, n
         scheduled.set(String(eventId), { name, input, eventId });
         if (name === 'recordCase') {
           const first = snapshot === undefined;
-          if (first && context) describeOpening(input, context, { queueName }).forEach((e) => push(at, SYSTEM, e.kind, e.text, 'internal', [eventId]));
+          if (first && context) describeOpening(input, context, { queueName }).forEach((e) => push(at, SYSTEM, e.kind, e.text, 'internal', [eventId], e.times));
           // Changes no person asked for: an SLA failure raising the priority, the case closing.
           else if (!first && current === null) describeSystemChange(snapshot!, input, { queueName }).forEach((e) => push(at, SYSTEM, e.kind, e.text, e.visibility, [eventId]));
           snapshot = input;
@@ -184,9 +208,10 @@ export function caseMilestones(events: readonly HistoryEvent[], runId: string, n
           const before = kpiStatus.get(kpi);
           kpiStatus.set(kpi, status);
           const entry = describeKpi(kpi, before, status, input);
-          if (entry) push(at, SYSTEM, entry.kind, entry.text, 'internal', [eventId]);
+          if (entry) push(at, SYSTEM, entry.kind, entry.text, 'internal', [eventId], entry.times);
         } else if (name === 'sendSurvey') {
-          push(at, SYSTEM, 'survey-sent', `Satisfaction survey sent by ${input['channel'] === 'email' ? 'email' : 'email and chat'}, open until ${str(input['expiresAt'])}`, 'customer', [eventId]);
+          const until = typeof input['expiresAt'] === 'string' ? [{ label: 'open until', at: input['expiresAt'] }] : [];
+          push(at, SYSTEM, 'survey-sent', `Satisfaction survey sent by ${input['channel'] === 'email' ? 'email' : 'email and chat'}`, 'customer', [eventId], until);
         }
         break;
       }
@@ -233,7 +258,9 @@ export function caseMilestones(events: readonly HistoryEvent[], runId: string, n
 }
 
 type Namer = (id: unknown) => string;
-type Described = { kind: string; text: string; visibility: TimelineVisibility };
+type Described = { kind: string; text: string; visibility: TimelineVisibility; times?: readonly MilestoneTime[] };
+/** The instant under `key` of a payload as a labelled time, or nothing when it has none. */
+const timeOf = (label: string, value: unknown): MilestoneTime[] => (typeof value === 'string' && value !== '' ? [{ label, at: value }] : []);
 
 function describeOpening(snapshot: Json, context: Json, names: { queueName: Namer }): Omit<Described, 'visibility'>[] {
   const entries: Omit<Described, 'visibility'>[] = [];
@@ -241,13 +268,13 @@ function describeOpening(snapshot: Json, context: Json, names: { queueName: Name
   const entitlement = entitlements.find((e) => e['id'] === snapshot['entitlementId']);
   if (snapshot['isEntitled'] && entitlement) {
     const remaining = entitlement['remainingTerms'];
-    entries.push({ kind: 'entitlement', text: `Entitled: ${str(entitlement['name'])}${remaining === null || remaining === undefined ? '' : ` (${str(remaining)} ${words(entitlement['allocationType'])} left)`}` });
+    entries.push({ kind: 'entitlement', text: `Entitled: ${str(entitlement['name'])}${remaining === null || remaining === undefined ? '' : ` (${str(remaining)} ${words(entitlement['allocationType'], ALLOCATION_WORDS)} left)`}` });
   } else entries.push({ kind: 'entitlement', text: entitlement ? `Not entitled: ${str(entitlement['name'])} has nothing left or has expired` : 'Not entitled: no active entitlement' });
   const rule = ((context['routingRules'] ?? []) as Json[]).find((r) => r['id'] === snapshot['routingRuleId']);
   entries.push({ kind: 'routed', text: `Routed to ${names.queueName(snapshot['queueId'])}${rule ? ` by the rule “${str(rule['name'])}”` : ' (the default queue)'}` });
   const policy = ((context['slaPolicies'] ?? []) as Json[]).find((p) => p['id'] === snapshot['slaPolicyId']);
-  const due = [snapshot['firstResponseBy'] ? `first response by ${str(snapshot['firstResponseBy'])}` : null, snapshot['resolveBy'] ? `resolve by ${str(snapshot['resolveBy'])}` : null].filter(Boolean);
-  entries.push({ kind: 'sla-started', text: `SLA ${policy ? `“${str(policy['name'])}” ` : ''}clocks started: ${due.length > 0 ? due.join(', ') : 'no deadline'}` });
+  const due = [...timeOf('first response by', snapshot['firstResponseBy']), ...timeOf('resolve by', snapshot['resolveBy'])];
+  entries.push({ kind: 'sla-started', text: `SLA ${policy ? `“${str(policy['name'])}” ` : ''}clocks started${due.length > 0 ? '' : ': no deadline'}`, times: due });
   return entries;
 }
 
@@ -267,15 +294,15 @@ function describeKpi(kpi: string, before: string | undefined, status: string, in
   const name = KPI_WORDS[kpi] ?? words(kpi);
   switch (status) {
     case 'nearing_noncompliance':
-      return { kind: 'sla-warning', text: `${name} SLA warning: due at ${str(input['failureAt'])}` };
+      return { kind: 'sla-warning', text: `${name} SLA warning`, times: timeOf('due at', input['failureAt']) };
     case 'noncompliant':
-      return { kind: 'sla-failure', text: `${name} SLA failed: it was due at ${str(input['failureAt'])}` };
+      return { kind: 'sla-failure', text: `${name} SLA failed`, times: timeOf('it was due at', input['failureAt']) };
     case 'succeeded':
       return before === 'noncompliant' ? { kind: 'sla-met-late', text: `${name} done, after its SLA failed` } : { kind: 'sla-met', text: `${name} SLA met` };
     case 'paused':
       return { kind: 'sla-paused', text: `${name} SLA clock paused` };
     case 'in_progress':
-      return before === undefined ? null : { kind: 'sla-resumed', text: `${name} SLA clock running again: due at ${str(input['failureAt'])}` };
+      return before === undefined ? null : { kind: 'sla-resumed', text: `${name} SLA clock running again`, times: timeOf('due at', input['failureAt']) };
     case 'cancelled':
       return { kind: 'sla-cancelled', text: `${name} SLA clock stopped` };
     default:
@@ -310,7 +337,7 @@ function describeUpdate(update: PendingUpdate, view: Json | undefined, names: { 
       return { kind: 'details', text: `Details: ${parts.join(', ') || 'unchanged'}`, visibility: 'internal' };
     }
     case 'addActivity':
-      return { kind: a['type'] === 'note' ? 'note' : 'activity', text: `${a['open'] ? 'Planned' : 'Logged'} ${words(a['type'])}: ${quoted(a['subject'])}${minutes(a['minutesSpent'])}`, visibility: 'internal' };
+      return { kind: a['type'] === 'note' ? 'note' : 'activity', text: `${a['open'] ? 'Planned' : 'Logged'} ${words(a['type'], ACTIVITY_WORDS)}: ${quoted(a['subject'])}${minutes(a['minutesSpent'])}`, visibility: 'internal' };
     case 'completeActivity':
       return { kind: 'activity-done', text: `Completed an activity${minutes(a['minutesSpent'])}`, visibility: 'internal' };
     case 'linkArticle':
@@ -324,7 +351,7 @@ function describeUpdate(update: PendingUpdate, view: Json | undefined, names: { 
     case 'advanceStage':
       return { kind: 'stage', text: `Advanced to ${STAGE_WORDS.get(view?.['stage'] as never) ?? 'the next stage'}`, visibility: 'internal' };
     case 'resolveCase':
-      return { kind: 'resolved', text: `Resolved (${words(a['resolutionType'])}): ${quoted(a['resolutionText'])}`, visibility: 'customer' };
+      return { kind: 'resolved', text: `Resolved (${words(a['resolutionType'], RESOLUTION_WORDS)}): ${quoted(a['resolutionText'])}`, visibility: 'customer' };
     case 'cancelCase':
       return { kind: 'cancelled', text: `Cancelled: ${quoted(a['reason'])}`, visibility: 'customer' };
     case 'reopenCase':
@@ -334,7 +361,8 @@ function describeUpdate(update: PendingUpdate, view: Json | undefined, names: { 
     case 'answerSurvey':
       return { kind: 'survey-answered', text: `Answered the survey: ${str(a['rating'])}/5${a['comment'] ? ` ${quoted(a['comment'])}` : ''}`, visibility: 'customer' };
     default:
-      return { kind: 'action', text: words(update.name), visibility: 'internal' };
+      // An action this version does not describe yet: its name split into words ("changeSomething" → "change something").
+      return { kind: 'action', text: `Action: ${update.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`, visibility: 'internal' };
   }
 }
 

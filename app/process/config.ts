@@ -27,6 +27,12 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('caseflow'),
   TEMPORAL_DEV_SERVER_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Unset: the embedded dev server's Web UI (http://HOST:TEMPORAL_UI_PORT), or none with TEMPORAL_ADDRESS. */
+  TEMPORAL_UI_URL: z
+    .string()
+    .url('must be a URL such as https://temporal.example.com')
+    .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
+    .optional(),
   /** Unset: on (the processes that open cases register them at start). */
   TEMPORAL_SEARCH_ATTRIBUTES: bool.optional(),
   /** Unset: the worker's own Prometheus endpoint is off. */
@@ -83,6 +89,8 @@ export interface AppConfig {
     readonly taskQueue: string;
     readonly devServerPort: number;
     readonly uiPort: number;
+    /** The Temporal Web UI that case history links point to (TEMPORAL_UI_URL); undefined: the embedded dev server's, if any. */
+    readonly webUiUrl: string | undefined;
     /** `host:port` of the worker's own Prometheus endpoint (TEMPORAL_WORKER_METRICS_PORT on HOST); undefined: off. */
     readonly workerMetricsAddress: string | undefined;
   };
@@ -193,6 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       devServerPort: env.TEMPORAL_DEV_SERVER_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
+      webUiUrl: env.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
       workerMetricsAddress: env.TEMPORAL_WORKER_METRICS_PORT === undefined ? undefined : `${bindHost(env.HOST)}:${env.TEMPORAL_WORKER_METRICS_PORT}`,
     },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),

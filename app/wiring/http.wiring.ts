@@ -79,7 +79,7 @@ export function apiRouteDefinitions(services: AppServices): RouteDefinition[] {
   return [
     ...caseRoutes({ cases: services.cases, caseRecords: services.caseRecords, caseActivities: services.caseActivities, caseWork: services.caseWork, history: services.history }),
     ...knowledgeRoutes(services.knowledge),
-    ...operationsRoutes({ problems: createCaseProblemRepository(services.db), replayCheck: services.replayCheck }),
+    ...operationsRoutes({ problems: createCaseProblemRepository(services.db), replayCheck: services.replayCheck, caseWork: services.caseWork }),
     ...recordRoutes({ records: createRecordsServiceFor(services.db) }),
     ...userRoutes(services.userAdmin),
     ...surveyRoutes(surveyAnswersFor(services)),

@@ -18,6 +18,7 @@ export interface ServeOptions {
   readonly lifecycle: Lifecycle;
   readonly db: Database;
   readonly databaseDescription: string;
+  /** `webUiUrl`: the embedded dev server's Web UI; TEMPORAL_UI_URL (config.temporal.webUiUrl) wins over it. */
   readonly temporal: { readonly client: Client; readonly connection: Connection; readonly address: string; readonly webUiUrl?: string };
   /** When tracing is on: a span per HTTP request (the client carries its interceptor already). */
   readonly tracing?: Tracing;
@@ -26,7 +27,7 @@ export interface ServeOptions {
 /** The serving side of a process: HTTP (REST, docs, the bot, Direct Line, /chat) and the SMTP listener. */
 export async function startServing(options: ServeOptions): Promise<{ smtpPort: number | null }> {
   const { config, logger, lifecycle, db } = options;
-  const services = createAppServices(config, db, options.temporal.client, options.temporal.webUiUrl);
+  const services = createAppServices(config, db, options.temporal.client, config.temporal.webUiUrl ?? options.temporal.webUiUrl);
   const metrics = createAppMetrics(db);
   const botChannel = createBotChannel(config, db, logger, services, { onTurn: (activityType, outcome) => metrics.countBotTurn(activityType, outcome) });
   const server = createHttpApp({

@@ -94,6 +94,7 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   'GET /cases/{caseNumber}/state': onCase(),
   'GET /cases/{caseNumber}/activities': onCase(),
   'GET /cases/{caseNumber}/history': onCase(),
+  'POST /cases/{caseNumber}/replay-check': onCase(),
   'GET /cases/{caseNumber}/sla': onCase(),
   'POST /cases/{caseNumber}/accept': caseAction(() => ({})),
   'POST /cases/{caseNumber}/dispatch': caseAction((f) => ({ queueId: f.own.queueId })),

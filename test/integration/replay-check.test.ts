@@ -42,6 +42,14 @@ describe('the replay check', () => {
     expect(open.items.find((v) => v.caseNumber === caseNumber)).toMatchObject({ ok: true });
   });
 
+  it("checks one case from its own route (the desk's button): its verdict, 404 for a case nobody has, operators only", async () => {
+    const checked = await app.request('POST', `/cases/${caseNumber}/replay-check`, { token: adam });
+    expect(checked.status).toBe(200);
+    expect(await checked.json()).toMatchObject({ caseNumber, workflowId: `case-${caseNumber}`, ok: true, runId: expect.stringMatching(/.+/) as unknown });
+    expect((await app.request('POST', '/cases/CAS-99999/replay-check', { token: adam })).status).toBe(404);
+    expect((await app.request('POST', `/cases/${caseNumber}/replay-check`, { token: await app.login('gina') })).status).toBe(403);
+  });
+
   it('flags the nondeterminism a changed workflow would meet', async () => {
     const { code } = await bundleWorkflowCode({ workflowsPath: join(import.meta.dirname, '../replay/changed-workflow'), logger: silentBundlerLogger() });
     const check = createReplayCheck({ temporal: app.client, workflowBundle: () => Promise.resolve({ code }) });

@@ -67,3 +67,12 @@ describe('sign-in locks', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...SECRETS, SIGN_IN_LOCK_SECONDS: '600', SIGN_IN_LOCK_MAX_SECONDS: '60' })).toThrow(/SIGN_IN_LOCK_MAX_SECONDS \(60\) must be at least SIGN_IN_LOCK_SECONDS \(600\)/);
   });
 });
+
+describe('the Temporal Web UI the history page links to', () => {
+  it('TEMPORAL_UI_URL is a web address, kept without its trailing slash; unset, none (the all-in-one process uses its dev server)', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), ...SECRETS, TEMPORAL_UI_URL: 'https://temporal.example.com/ui/' }).temporal.webUiUrl).toBe('https://temporal.example.com/ui');
+    expect(loadConfig({ DATA_DIR: dataDir(), ...SECRETS }).temporal.webUiUrl).toBeUndefined();
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...SECRETS, TEMPORAL_UI_URL: 'temporal.example.com' })).toThrow(/TEMPORAL_UI_URL/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...SECRETS, TEMPORAL_UI_URL: 'javascript:alert(1)' })).toThrow(/TEMPORAL_UI_URL.*http/);
+  });
+});

@@ -4,6 +4,8 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { Shell } from './components/Shell';
 import { SignInPage } from './features/auth/SignInPage';
 import { CasePage } from './features/case/CasePage';
+import { CaseHistoryPage } from './features/timeline/CaseHistoryPage';
+import { UsersPage } from './features/admin/UsersPage';
 import { InboxPage } from './features/inbox/InboxPage';
 import { PortalCasePage } from './features/portal/PortalCasePage';
 import { PortalHome } from './features/portal/PortalHome';
@@ -34,6 +36,9 @@ function page(path: string, me: Me) {
     if (caseNumber) return <PortalCasePage caseNumber={caseNumber} />;
     return <PortalHome me={me} />;
   }
+  if (path === '/admin/users' && me.role === 'admin') return <UsersPage me={me} />;
+  const historyOf = /^\/cases\/([A-Z]+-\d+)\/history$/.exec(path)?.[1];
+  if (historyOf) return <CaseHistoryPage caseNumber={historyOf} />;
   if (caseNumber) return <CasePage caseNumber={caseNumber} me={me} />;
   return <InboxPage me={me} />;
 }

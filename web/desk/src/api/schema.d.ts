@@ -612,6 +612,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseNumber}/replay-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replays this case's current workflow run against the workflow code this server would run: ok, or the nondeterminism found (changes nothing)
+         * @description Roles: operator, supervisor, admin.
+         */
+        post: operations["postCasesByCaseNumberReplayCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/contacts": {
         parameters: {
             query?: never;
@@ -934,6 +954,74 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/users/sign-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every sign-in attempt, newest first: who was named, from where, and the outcome (succeeded, wrong_credentials, locked, disabled)
+         * @description Roles: admin.
+         */
+        get: operations["getUsersSignIns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users by username, filtered by role, disabled, or words in the username, name or email
+         * @description Roles: admin.
+         */
+        get: operations["getUsers"];
+        put?: never;
+        /**
+         * Creates a staff user, or the customer user of a contact, with an initial password
+         * @description Roles: admin.
+         */
+        post: operations["postUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One user
+         * @description Roles: admin.
+         */
+        get: operations["getUsersByUserId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Disables or re-enables a user, changes their role or display name; takes effect on their next request
+         * @description Roles: admin.
+         */
+        patch: operations["patchUsersByUserId"];
         trace?: never;
     };
 }
@@ -1486,14 +1574,62 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The milestones (time, actor, kind, text, visibility, the event ids they come from), or the raw events */
+            /** @description The milestones (time, actor, kind, text, the instants it names, visibility, the event ids they come from) and the runs with their Temporal Web UI links; or, with raw=true, the raw events */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        workflowId: string;
+                        /** @description The workflow in the Temporal Web UI; null when none is configured */
+                        webUiUrl: string | null;
+                        /** @description The runs of the workflow, oldest first (continue-as-new starts a new run) */
+                        runs: {
+                            runId: string;
+                            /** @description When the run started (ISO 8601) */
+                            startedAt: string | null;
+                            /** @description The run's event history in the Temporal Web UI (TEMPORAL_UI_URL); null when none is configured */
+                            webUiUrl: string | null;
+                        }[];
+                        /** @description Oldest first, run by run */
+                        entries: {
+                            /** @description When (ISO 8601, UTC) */
+                            at: string;
+                            /** @description Who: a person (name and role), "the customer", or "caseflow" for what the workflow decided itself */
+                            actor: string;
+                            /** @description What kind of milestone: opened, entitlement, routed, sla-started, accepted, reply, resolved, charged, survey-sent … */
+                            kind: string;
+                            /** @description What happened, in words: no codes and no timestamps (those are in times) */
+                            text: string;
+                            /** @description The instants the text refers to, to show in the reader's time zone */
+                            times: {
+                                /** @description What the instant is: "first response by", "due at", "open until" */
+                                label: string;
+                                /** @description ISO 8601, UTC */
+                                at: string;
+                            }[];
+                            /**
+                             * @description customer: the customer saw it too; internal: staff work; system: the engine's own events
+                             * @enum {string}
+                             */
+                            visibility: "customer" | "internal" | "system";
+                            /** @description The history events of its run it was read from */
+                            eventIds: number[];
+                            runId: string;
+                        }[];
+                    } | {
+                        workflowId: string;
+                        webUiUrl: string | null;
+                        entries: {
+                            eventId: number;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "opened" | "decided" | "recorded" | "failed" | "timer-set" | "timer-fired" | "action" | "action-done" | "continued" | "closed";
+                            title: string;
+                            /** @description The activity input or result, or the Update arguments (the actor left out) */
+                            details?: unknown;
+                        }[];
                     };
                 };
             };
@@ -2686,6 +2822,44 @@ export interface operations {
             default: components["responses"]["Internal"];
         };
     };
+    postCasesByCaseNumberReplayCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case's verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseNumber: string;
+                        workflowId: string;
+                        runId: string;
+                        /** @description The current workflow code makes exactly the decisions this history recorded */
+                        ok: boolean;
+                        /** @description The nondeterminism found (event and command), or why the case could not be replayed */
+                        problem?: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for operator, supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
+        };
+    };
     getContacts: {
         parameters: {
             query?: {
@@ -3594,6 +3768,281 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    getUsersSignIns: {
+        parameters: {
+            query?: {
+                /** @description The username exactly as it was typed */
+                username?: string;
+                outcome?: "succeeded" | "wrong_credentials" | "locked" | "disabled";
+                userId?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sign-in attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            at: string;
+                            /** @description As typed; it may name no user */
+                            username: string;
+                            /** @description The user of that name, when there is one */
+                            userId: string | null;
+                            remoteAddress: string;
+                            /** @enum {string} */
+                            outcome: "succeeded" | "wrong_credentials" | "locked" | "disabled";
+                        }[];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for admin; or: The caller is not an administrator */
+            403: components["responses"]["Forbidden"];
+            /** @description The request is not valid (problem+json naming the field) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    getUsers: {
+        parameters: {
+            query?: {
+                role?: "customer" | "agent" | "supervisor" | "admin" | "operator";
+                /** @description true: only disabled users; false: only enabled ones */
+                disabled?: "true" | "false";
+                /** @description Words in the username, display name or email (all must match, any letter case) */
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            email: string;
+                            /** @enum {string} */
+                            role: "customer" | "agent" | "supervisor" | "admin" | "operator";
+                            disabled: boolean;
+                            /** @description A customer's contact; null for staff */
+                            contactId: string | null;
+                            /** @description Whether the user can sign in with a password */
+                            hasPassword: boolean;
+                            createdAt: string;
+                        }[];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for admin; or: The caller is not an administrator */
+            403: components["responses"]["Forbidden"];
+            /** @description The request is not valid (problem+json naming the field) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    postUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the user signs in with; unique */
+                    username: string;
+                    displayName: string;
+                    /**
+                     * Format: email
+                     * @description Unique; stored in lower case
+                     */
+                    email: string;
+                    /** @enum {string} */
+                    role: "customer" | "agent" | "supervisor" | "admin" | "operator";
+                    /** @description The initial password; stored only as a scrypt hash */
+                    password: string;
+                    /**
+                     * Format: uuid
+                     * @description Required for a customer (the contact they sign in as); not allowed for staff
+                     */
+                    contactId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user, created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string;
+                        /** @enum {string} */
+                        role: "customer" | "agent" | "supervisor" | "admin" | "operator";
+                        disabled: boolean;
+                        /** @description A customer's contact; null for staff */
+                        contactId: string | null;
+                        /** @description Whether the user can sign in with a password */
+                        hasPassword: boolean;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for admin; or: The caller is not an administrator */
+            403: components["responses"]["Forbidden"];
+            /** @description The username, the email or the contact is already another user's (context.field names it) */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The request is not valid (problem+json naming the field) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    getUsersByUserId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string;
+                        /** @enum {string} */
+                        role: "customer" | "agent" | "supervisor" | "admin" | "operator";
+                        disabled: boolean;
+                        /** @description A customer's contact; null for staff */
+                        contactId: string | null;
+                        /** @description Whether the user can sign in with a password */
+                        hasPassword: boolean;
+                        createdAt: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for admin; or: The caller is not an administrator */
+            403: components["responses"]["Forbidden"];
+            /** @description No user has this id */
+            404: components["responses"]["NotFound"];
+            /** @description The request is not valid (problem+json naming the field) */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    patchUsersByUserId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A disabled user is refused at once, with any token they hold */
+                    disabled?: boolean;
+                    /**
+                     * @description Staff roles only change among themselves; a customer user stays a customer (409)
+                     * @enum {string}
+                     */
+                    role?: "agent" | "supervisor" | "admin" | "operator";
+                    displayName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user, changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string;
+                        /** @enum {string} */
+                        role: "customer" | "agent" | "supervisor" | "admin" | "operator";
+                        disabled: boolean;
+                        /** @description A customer's contact; null for staff */
+                        contactId: string | null;
+                        /** @description Whether the user can sign in with a password */
+                        hasPassword: boolean;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for admin; or: The caller is not an administrator */
+            403: components["responses"]["Forbidden"];
+            /** @description No user has this id */
+            404: components["responses"]["NotFound"];
+            /** @description A customer user given a staff role: a customer stays a customer (context.field is role) */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The request is not valid (problem+json naming the field); also an administrator disabling themself or giving up their own admin role */
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Internal"];

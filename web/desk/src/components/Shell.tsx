@@ -32,6 +32,7 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
   const path = usePath();
   const queryClient = useQueryClient();
   const links = me.role === 'customer' ? [{ to: '/portal', label: 'My cases' }] : [{ to: '/inbox', label: 'Inbox' }];
+  if (me.role === 'admin') links.push({ to: '/admin/users', label: 'Users' });
   return (
     <>
       <a href="#main" className={styles.skip}>

@@ -7,6 +7,7 @@ import { api, idempotencyKey, unwrap, type Me } from '../../lib/api-client';
 import { localTime, relativeTime } from '../../lib/format';
 import { Link, navigate } from '../../lib/router';
 import { ArticleSuggestions } from './ArticleSuggestions';
+import { EntitlementsCard } from './EntitlementsCard';
 
 const useStyles = makeStyles({
   layout: { display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(260px, 2fr)', gap: '16px', '@media (max-width: 800px)': { gridTemplateColumns: 'minmax(0, 1fr)' } },
@@ -53,6 +54,7 @@ export function PortalHome({ me }: { me: Me }) {
   return (
     <>
       <h1 className={styles.title}>My cases</h1>
+      <EntitlementsCard />
       <div className={styles.layout}>
         <section aria-label="My cases">
           <ProblemBar error={cases.error} />
