@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { DEMO } from '../../db/seeds/demo';
 import { createMailDelivery, type MailDelivery } from '../../email/mail-delivery';
 import { bundleCaseWorkflows } from '../support/case-harness';
 import { CHROMIUM, launchChromium, requireChromium } from '../support/chromium';
+import { buildDeskOnce } from '../support/desk-build';
 import { eventually } from '../support/eventually';
 import { startApp, type RunningApp } from '../support/http-app';
 import { startLocalTemporal } from '../support/temporal';
@@ -91,7 +91,7 @@ async function mailbox(): Promise<{ to: string; subject: string; text: string }[
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) return;
   mkdirSync(SHOTS, { recursive: true });
-  execFileSync(process.execPath, [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/desk/vite.config.mts', '--logLevel', 'error'], { stdio: 'inherit' });
+  buildDeskOnce();
   const [environment, bundle] = await Promise.all([startLocalTemporal(), bundleCaseWorkflows()]);
   temporal = environment;
   smtpPort = await freePort();
@@ -168,9 +168,9 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     await shot(gina, '02-case-page-research');
     await article.getByRole('button', { name: 'Send to customer' }).click();
     // The case page does not list linked articles: the case's state says it was sent.
-    const ginaToken = await app.login('gina');
+    const ginaToken = await app!.login('gina');
     const linked = await eventually(
-      async () => ((await (await app.request('GET', `/cases/${caseNumber!}/state`, { token: ginaToken })).json()) as { linkedArticles: { articleNumber: string; sentToCustomer: boolean }[] }).linkedArticles,
+      async () => ((await (await app!.request('GET', `/cases/${caseNumber!}/state`, { token: ginaToken })).json()) as { linkedArticles: { articleNumber: string; sentToCustomer: boolean }[] }).linkedArticles,
       (articles) => articles.length > 0,
     );
     expect(linked).toEqual([expect.objectContaining({ articleNumber: 'KA-01002', sentToCustomer: true })]);
