@@ -2,6 +2,7 @@ import type { Database } from '../db/connection';
 import { createCaseRepository } from '../db/repositories/case.repository';
 import { createCaseActivityActivities } from './case-activity.activities';
 import { createCaseContextActivities } from './case-context.activities';
+import { createCaseEffectsActivities } from './case-effects.activities';
 import { createCaseProblemActivities } from './case-problem.activities';
 import { createCaseRecordActivities } from './case-record.activities';
 import { createKnowledgeActivities } from './knowledge.activities';
@@ -20,7 +21,7 @@ export interface ActivityDependencies {
 
 /** Every side effect of the case workflow, built from its dependencies so tests can supply their own. */
 export function createActivities(deps: ActivityDependencies) {
-  return {
+  const writes = {
     ...createCaseRecordActivities(createCaseRepository(deps.db)),
     ...createCaseContextActivities(deps.db),
     ...createSlaActivities(deps.db),
@@ -31,6 +32,8 @@ export function createActivities(deps: ActivityDependencies) {
     ...createKnowledgeActivities(deps.db),
     ...createCaseProblemActivities(deps.db),
   };
+  // The batch calls the very functions registered one by one (the ones older histories name).
+  return { ...writes, ...createCaseEffectsActivities(writes) };
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;

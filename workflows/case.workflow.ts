@@ -74,6 +74,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   }
 
   for (const handler of CASE_UPDATE_HANDLERS) register(handler);
+  // The opening's first write (version 1) done, or already done before (a repeat, a continued run).
+  setHandler(messages.caseRecordedUpdate, async () => {
+    await condition(() => state !== undefined && flushedVersion >= 1);
+  });
   setHandler(messages.getCaseStateQuery, () => caseView(ready(), workflowId, now()));
 
   // ---- opening ----------------------------------------------------------------------------------
