@@ -55,8 +55,8 @@ export function createCaseEffectsActivities(perform: EffectActivities) {
      * failing for good would let the case go on; anything else (connection lost) fails the attempt.
      */
     async performCaseEffects(input: PerformCaseEffectsInput): Promise<PerformedEffects> {
-      const calls: readonly EffectCall[] = input?.calls;
-      if (!Array.isArray(calls)) throw invalidInput('calls must be an array');
+      if (!Array.isArray(input?.calls)) throw invalidInput('calls must be an array');
+      const calls: readonly EffectCall[] = input.calls;
       const writes: PerformedWrite[] = [];
       for (const call of calls) {
         if (!NAMES.includes(call.activity)) throw invalidInput(`unknown effect activity ${JSON.stringify(call.activity)}`);
