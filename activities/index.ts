@@ -2,7 +2,7 @@ import type { Database } from '../db/connection';
 import { createCaseRepository } from '../db/repositories/case.repository';
 import { createCaseActivityActivities } from './case-activity.activities';
 import { createCaseContextActivities } from './case-context.activities';
-import { createCaseEffectsActivities } from './case-effects.activities';
+import { createCaseEffectsActivities, type EffectActivities } from './case-effects.activities';
 import { createCaseProblemActivities } from './case-problem.activities';
 import { createCaseRecordActivities } from './case-record.activities';
 import { createKnowledgeActivities } from './knowledge.activities';
@@ -32,7 +32,14 @@ export function createActivities(deps: ActivityDependencies) {
     ...createKnowledgeActivities(deps.db),
     ...createCaseProblemActivities(deps.db),
   };
-  // The batch calls the very functions registered one by one (the ones older histories name).
+  return withCaseEffects(writes);
+}
+
+/**
+ * Adds the batch of writes (performCaseEffects) over the very functions registered one by one (the
+ * ones older histories name): a test that replaces one of them replaces it in the batch too.
+ */
+export function withCaseEffects<Writes extends EffectActivities>(writes: Writes) {
   return { ...writes, ...createCaseEffectsActivities(writes) };
 }
 
