@@ -336,6 +336,9 @@ function describeUpdate(update: PendingUpdate, view: Json | undefined, names: { 
       return { kind: 'customer-note', text: `Added information: ${quoted(a['text'])}`, visibility: 'customer' };
     case 'answerSurvey':
       return { kind: 'survey-answered', text: `Answered the survey: ${str(a['rating'])}/5${a['comment'] ? ` ${quoted(a['comment'])}` : ''}`, visibility: 'customer' };
+    case 'caseRecorded':
+      // The opener waiting for the case to be recorded: nothing happened that the opening did not say.
+      return null;
     default:
       return { kind: 'action', text: words(update.name), visibility: 'internal' };
   }
