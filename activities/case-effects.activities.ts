@@ -35,11 +35,12 @@ export interface PerformCaseEffectsInput {
 export type PerformedWrite = EffectCall & {
   /** What the activity answered (undefined for most: they answer nothing). */
   readonly result?: unknown;
-  /** Why the database refused it for good (bad data); the other writes were performed. */
+  /** Why the database refused it for good (bad data). */
   readonly refused?: string;
 };
 
 export interface PerformedEffects {
+  /** The writes performed, in order, up to and including a refused one (the rest were not tried). */
   readonly writes: readonly PerformedWrite[];
 }
 
@@ -51,8 +52,10 @@ export function createCaseEffectsActivities(perform: EffectActivities) {
      * Performs the case's pending writes in one call, in order: one round trip where each write
      * used to be an activity of its own. Every write is idempotent by its own key or version, so a
      * retry of the batch repeats the writes already done harmlessly. A write the database refuses
-     * for good (a non-retryable failure) is reported back and the batch goes on, as a lone activity
-     * failing for good would let the case go on; anything else (connection lost) fails the attempt.
+     * for good (a non-retryable failure) ends the batch there: the answer lists the writes done and
+     * the refused one, and the workflow reports it and sends the rest again (the refusal of one
+     * write must not hold up the others in retries). Anything else (connection lost) fails the
+     * attempt, and the batch is retried.
      */
     async performCaseEffects(input: PerformCaseEffectsInput): Promise<PerformedEffects> {
       if (!Array.isArray(input?.calls)) throw invalidInput('calls must be an array');
@@ -66,6 +69,7 @@ export function createCaseEffectsActivities(perform: EffectActivities) {
         } catch (error) {
           if (!(error instanceof ApplicationFailure && error.nonRetryable)) throw error;
           writes.push({ ...call, refused: error.message });
+          break;
         }
       }
       return { writes };

@@ -83,27 +83,30 @@ export class EffectQueue implements CaseEffects {
     while (this.pending.length > 0) {
       // Taken off the queue before the call: a change made while it runs queues a write of its own.
       const batch = this.pending.splice(0);
-      const kinds: Effect['kind'][] = [];
+      const performed: Effect[] = [];
       const calls: EffectCall[] = [];
       for (const effect of batch) {
         const call = effectCall(s, workflowId, effect);
         if (!call) continue;
-        kinds.push(effect.kind);
+        performed.push(effect);
         calls.push(call);
       }
       if (calls.length === 0) continue;
-      let refused: { readonly effect: string; readonly error: string }[];
+      let refused: { readonly effect: string; readonly error: string } | undefined;
       try {
         const { writes } = await local.performCaseEffects.executeWithOptions({ ...LOCAL, summary: batchSummary(calls) }, [{ calls }]);
-        refused = writes.flatMap((write, index) => (write.refused === undefined ? [] : [{ effect: kinds[index] ?? write.activity, error: write.refused }]));
+        const last = writes.at(-1);
+        if (last?.refused !== undefined) refused = { effect: performed[writes.length - 1]!.kind, error: last.refused };
+        // After a refused write, the writes not tried go again, first, with what queued meanwhile.
+        this.pending.unshift(...performed.slice(writes.length));
       } catch (error) {
-        // Only a malformed batch fails for good as a whole (each write's own refusal comes back above).
+        // Only a malformed batch fails for good as a whole (a write's own refusal comes back above).
         if (!(error instanceof ActivityFailure)) throw error;
-        refused = [{ effect: kinds.join(', '), error: error.cause?.message ?? error.message }];
+        refused = { effect: performed.map((e) => e.kind).join(', '), error: error.cause?.message ?? error.message };
       }
-      for (const problem of refused) {
-        log.error('effect refused permanently', problem);
-        await reportProblem(s, problem.effect, problem.error, true);
+      if (refused) {
+        log.error('effect refused permanently', refused);
+        await reportProblem(s, refused.effect, refused.error, true);
       }
     }
   }
