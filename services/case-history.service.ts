@@ -90,7 +90,7 @@ export function toTimeline(events: readonly HistoryEvent[]): TimelineEntry[] {
       case EventType.EVENT_TYPE_MARKER_RECORDED: {
         // Local activities (the context load; the writes pending at once, each listed with its input).
         for (const fact of markers.read(event)) {
-          if (fact.phase === 'scheduled') timeline.push({ eventId, at, kind: 'decided', title: fact.activity, details: fact.input });
+          if (fact.phase === 'scheduled') timeline.push({ eventId, at, kind: 'decided', title: fact.activity, ...(fact.input === undefined ? {} : { details: fact.input }) });
           else if (fact.phase === 'done') {
             const result = withoutSecrets(fact.result);
             timeline.push({ eventId, at, kind: 'recorded', title: `${fact.activity} done`, ...(result === undefined ? {} : { details: result }) });

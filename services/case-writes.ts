@@ -68,10 +68,11 @@ export class CaseWriteReader {
     if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return [];
     const data = decodeFirst(marker.details?.['data']);
     const activity = isJson(data) && typeof data['activity_type'] === 'string' ? data['activity_type'] : 'activity';
-    // A local activity that failed for good: its failure instead of a result (its input is not kept).
-    if (marker.failure) return [{ phase: 'refused', activity, input: undefined, error: marker.failure.message ?? 'unknown error' }];
+    // A local activity of its own (the context load, a problem report): its input is not kept.
+    const asked: WriteFact = { phase: 'scheduled', activity, input: undefined };
+    if (marker.failure) return [asked, { phase: 'refused', activity, input: undefined, error: marker.failure.message ?? 'unknown error' }];
     const result = decodeFirst(marker.details?.['result']);
-    if (activity !== 'performCaseEffects') return [{ phase: 'done', activity, input: undefined, result }];
+    if (activity !== 'performCaseEffects') return [asked, { phase: 'done', activity, input: undefined, result }];
     const writes = isJson(result) && Array.isArray(result['writes']) ? (result['writes'] as unknown[]) : [];
     return writes.filter(isJson).flatMap((write): WriteFact[] => {
       const name = typeof write['activity'] === 'string' ? write['activity'] : 'activity';
