@@ -8,7 +8,7 @@ import { caseWorkflowId } from '../domain/case-number';
 import type { caseWorkflow } from '../workflows';
 import { caseRecordedUpdate } from '../workflows/messages';
 import type { CaseSettings } from '../workflows/case-state';
-import { NotFoundError, ValidationError } from './errors';
+import { NotFoundError, UnavailableError, ValidationError } from './errors';
 import { findUnstorableText } from '../domain/text';
 
 /** What a channel sends to open a case: the opening without its number, which is reserved here. */
@@ -25,10 +25,7 @@ export interface CaseServiceDependencies {
   readonly cases: CaseRepository;
   readonly customers: CustomerRepository;
   readonly products: { productExists(id: string): Promise<boolean> };
-  /**
-   * How long openCase waits for the workflow's first write before answering "accepted" (at most
-   * startWithinMs: that is when the caller hears 503 if Temporal is unreachable).
-   */
+  /** How long openCase waits for the workflow's first write before answering "accepted". */
   readonly recordWaitMs?: number;
   /**
    * How long starting the workflow may take (CASE_ANSWER_TIMEOUT_SECONDS): with Temporal down the
@@ -84,11 +81,21 @@ export function createCaseService(deps: CaseServiceDependencies) {
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         staticSummary: caseSummary(opening),
       });
+      // One id for every attempt: a repeat of a recorded case gets the stored answer, adds no event.
+      const recorded = deps.temporal.connection.withDeadline(Date.now() + recordWaitMs, () =>
+        deps.temporal.workflow.executeUpdateWithStart(caseRecordedUpdate, { startWorkflowOperation, updateId: 'case-recorded' }),
+      );
+      recorded.catch(() => undefined);
       try {
-        // One id for every attempt: a repeat of a recorded case gets the stored answer, adds no event.
-        await deps.temporal.connection.withDeadline(Math.min(Date.now() + recordWaitMs, answerBy), () =>
-          deps.temporal.workflow.executeUpdateWithStart(caseRecordedUpdate, { startWorkflowOperation, updateId: 'case-recorded' }),
-        );
+        // No answer by the answer timeout (when shorter than the record wait): unless the workflow
+        // exists, Temporal is unreachable, and the caller hears so now rather than at the record wait.
+        let timer: NodeJS.Timeout | undefined;
+        const answerTimeout = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, Math.min(startWithinMs, recordWaitMs), 'late')));
+        const first = await Promise.race([recorded, answerTimeout]).finally(() => clearTimeout(timer));
+        if (first === 'late' && !(await workflowExists(workflowId, Date.now() + 1_000))) {
+          throw new UnavailableError('The workflow service (Temporal) did not answer. Try again shortly: the same Idempotency-Key is safe.', 5, true);
+        }
+        await recorded;
       } catch (error) {
         // No answer in time, or the case's workflow ran and completed before (a closed case, sent
         // again): the row says which. Without a row, a workflow that exists is still opening the
@@ -96,7 +103,7 @@ export function createCaseService(deps: CaseServiceDependencies) {
         // make a caller without a key open it again. No workflow at all: Temporal is unreachable.
         const record = await deps.cases.findByCaseNumber(caseNumber).catch(() => undefined);
         if (record) return { state: 'recorded', case: record };
-        if (!(await workflowExists(workflowId, Math.max(answerBy, Date.now() + 1_000)))) throw error;
+        if (error instanceof UnavailableError || !(await workflowExists(workflowId, Math.max(answerBy, Date.now() + 1_000)))) throw error;
         return { state: 'starting', caseNumber, workflowId };
       }
       const record = await deps.cases.findByCaseNumber(caseNumber).catch(() => undefined);
