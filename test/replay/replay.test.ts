@@ -225,15 +225,15 @@ describe('committed workflow histories', () => {
     expect(local.slice(1, 4)).toEqual([
       'entitlement: Entitled: Contoso Gold support: 15 cases a year (15 cases left)',
       expect.stringMatching(/^routed: Routed to queue .* by the rule “Gold customers to the gold queue”$/),
-      expect.stringMatching(/^sla-started: SLA “Gold” clocks started: first response by .*, resolve by /),
+      expect.stringMatching(/^sla-started: SLA “Gold” clocks started/),
     ]);
-    expect(local[4]).toMatch(/^sla-warning: First response SLA warning: due at /);
+    expect(local[4]).toMatch(/^sla-warning: First response SLA warning/);
     expect(local).toContain('refused-write: The database refused a recordCase for good: insert or update on table "cases" violates foreign key constraint "cases_product_id_foreign" (the case is on the operators\' list)');
     expect(local.filter((m) => /^(sla-met|charged|survey-sent|closed)/.test(m))).toEqual([
       'sla-met: First response SLA met',
       'sla-met: Resolve-by SLA met',
       'charged: Entitlement charged once: 14 left',
-      expect.stringMatching(/^survey-sent: Satisfaction survey sent by email, open until /),
+      expect.stringMatching(/^survey-sent: Satisfaction survey sent by email/),
       'closed: Closed',
     ]);
     expect(local.some((m) => m.includes('caseRecorded'))).toBe(false);
