@@ -2,6 +2,7 @@ import type { Database } from '../db/connection';
 import { createCaseRepository } from '../db/repositories/case.repository';
 import { createCaseActivityActivities } from './case-activity.activities';
 import { createCaseContextActivities } from './case-context.activities';
+import { createCaseEffectsActivities, type EffectActivities } from './case-effects.activities';
 import { createCaseProblemActivities } from './case-problem.activities';
 import { createCaseRecordActivities } from './case-record.activities';
 import { createKnowledgeActivities } from './knowledge.activities';
@@ -20,7 +21,7 @@ export interface ActivityDependencies {
 
 /** Every side effect of the case workflow, built from its dependencies so tests can supply their own. */
 export function createActivities(deps: ActivityDependencies) {
-  return {
+  const writes = {
     ...createCaseRecordActivities(createCaseRepository(deps.db)),
     ...createCaseContextActivities(deps.db),
     ...createSlaActivities(deps.db),
@@ -31,6 +32,15 @@ export function createActivities(deps: ActivityDependencies) {
     ...createKnowledgeActivities(deps.db),
     ...createCaseProblemActivities(deps.db),
   };
+  return withCaseEffects(writes);
+}
+
+/**
+ * Adds the batch of writes (performCaseEffects) over the very functions registered one by one (the
+ * ones older histories name): a test that replaces one of them replaces it in the batch too.
+ */
+export function withCaseEffects<Writes extends EffectActivities>(writes: Writes) {
+  return { ...writes, ...createCaseEffectsActivities(writes) };
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { caseMilestones, eventTime, idsIn, NO_NAMES, type CaseMilestone, type TimelineNames } from './case-timeline';
+import { CaseWriteReader } from './case-writes';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
@@ -49,11 +50,12 @@ function argsWithoutActor(args: unknown[]): unknown {
 
 /**
  * A case's workflow history as a business timeline for operators: decisions (activities with
- * their inputs), actions (Updates with who asked), timers (SLA instants), skipping the engine's
+ * their inputs, local activities' writes as their results list them), actions (Updates with who asked), timers (SLA instants), skipping the engine's
  * bookkeeping (workflow tasks).
  */
 export function toTimeline(events: readonly HistoryEvent[]): TimelineEntry[] {
   const activityNames = new Map<string, string>();
+  const markers = new CaseWriteReader();
   const timeline: TimelineEntry[] = [];
   for (const event of events) {
     const eventId = Number(event.eventId ?? 0);
@@ -83,6 +85,17 @@ export function toTimeline(events: readonly HistoryEvent[]): TimelineEntry[] {
         const attributes = event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
         const name = activityNames.get(String(attributes?.scheduledEventId ?? '')) ?? 'activity';
         timeline.push({ eventId, at, kind: 'failed', title: `${name} failed`, details: attributes?.failure?.message });
+        break;
+      }
+      case EventType.EVENT_TYPE_MARKER_RECORDED: {
+        // Local activities (the context load; the writes pending at once, each listed with its input).
+        for (const fact of markers.read(event)) {
+          if (fact.phase === 'scheduled') timeline.push({ eventId, at, kind: 'decided', title: fact.activity, ...(fact.input === undefined ? {} : { details: fact.input }) });
+          else if (fact.phase === 'done') {
+            const result = withoutSecrets(fact.result);
+            timeline.push({ eventId, at, kind: 'recorded', title: `${fact.activity} done`, ...(result === undefined ? {} : { details: result }) });
+          } else timeline.push({ eventId, at, kind: 'failed', title: `${fact.activity} failed`, details: fact.error });
+        }
         break;
       }
       case EventType.EVENT_TYPE_TIMER_STARTED: {

@@ -1,6 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { CASE_PROCESS_FLOW } from '../domain/process-flow';
+import { CaseWriteReader, type WriteFact } from './case-writes';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
@@ -101,9 +102,10 @@ export function idsIn(events: readonly HistoryEvent[]): { queues: Set<string>; u
       } else visit(inner);
     }
   };
+  const writes = new CaseWriteReader();
   for (const event of events) {
     visit(decode(event.workflowExecutionStartedEventAttributes?.input));
-    visit(decode(event.activityTaskScheduledEventAttributes?.input));
+    for (const fact of writes.read(event)) if (fact.phase === 'scheduled') visit(fact.input);
     visit(decode(event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args));
   }
   return found;
@@ -145,11 +147,62 @@ export function caseMilestones(events: readonly HistoryEvent[], runId: string, n
   let context: Json | undefined;
   let snapshot: Json | undefined;
   const kpiStatus = new Map<string, string>();
-  const scheduled = new Map<string, { name: string; input: Json; eventId: number }>();
+  const writes = new CaseWriteReader();
+  /** The event each activity was asked for in (its write's first event), by scheduled event id. */
+  const askedIn = new Map<string, number>();
+
+  /** A write asked for (an activity scheduled, or one write of a local activity's batch). */
+  const onWrite = (fact: WriteFact, at: string, eventIds: number[]): void => {
+    const name = fact.activity;
+    const input = (fact.input ?? {}) as Json;
+    if (fact.phase === 'scheduled') {
+      if (name === 'recordCase') {
+        const first = snapshot === undefined;
+        if (first && context) describeOpening(input, context, { queueName }).forEach((e) => push(at, SYSTEM, e.kind, e.text, 'internal', eventIds, e.times));
+        // Changes no person asked for: an SLA failure raising the priority, the case closing.
+        else if (!first && current === null) describeSystemChange(snapshot!, input, { queueName }).forEach((e) => push(at, SYSTEM, e.kind, e.text, e.visibility, eventIds));
+        snapshot = input;
+      } else if (name === 'recordKpiInstance') {
+        const kpi = str(input['kpi']);
+        const status = str(input['status']);
+        const before = kpiStatus.get(kpi);
+        kpiStatus.set(kpi, status);
+        const entry = describeKpi(kpi, before, status, input);
+        if (entry) push(at, SYSTEM, entry.kind, entry.text, 'internal', eventIds, entry.times);
+      } else if (name === 'sendSurvey') {
+        const until = typeof input['expiresAt'] === 'string' ? [{ label: 'open until', at: input['expiresAt'] }] : [];
+        push(at, SYSTEM, 'survey-sent', `Satisfaction survey sent by ${input['channel'] === 'email' ? 'email' : 'email and chat'}`, 'customer', eventIds, until);
+      }
+    } else if (fact.phase === 'done') {
+      const result = fact.result as Json | undefined;
+      if (name === 'loadCaseContext') context = result;
+      if (name === 'applyResolution') {
+        const remaining = result?.['remainingTerms'];
+        push(
+          at,
+          SYSTEM,
+          'charged',
+          result?.['charged'] ? `Entitlement charged once${typeof remaining === 'number' ? `: ${remaining} left` : ''}` : 'Entitlement not charged (not entitled, or already charged for this resolution)',
+          'internal',
+          eventIds,
+        );
+      }
+    } else {
+      // A driver's message starts with the whole statement: keep what the database said.
+      const said = fact.error.split(' - ').pop();
+      push(at, SYSTEM, 'refused-write', `The database refused a ${name} for good: ${said} (the case is on the operators' list)`, 'system', eventIds);
+    }
+  };
 
   for (const event of events) {
     const eventId = Number(event.eventId ?? 0);
     const at = eventTime(event);
+    for (const fact of writes.read(event)) {
+      const scheduledId = String(event.activityTaskCompletedEventAttributes?.scheduledEventId ?? event.activityTaskFailedEventAttributes?.scheduledEventId ?? '');
+      if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) askedIn.set(String(eventId), eventId);
+      const asked = fact.phase === 'done' && askedIn.get(scheduledId);
+      onWrite(fact, at, asked ? [asked, eventId] : [eventId]);
+    }
     switch (event.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const input = decode(event.workflowExecutionStartedEventAttributes?.input)[0] as Json | undefined;
@@ -189,56 +242,6 @@ export function caseMilestones(events: readonly HistoryEvent[], runId: string, n
           if (entry) push(pending.at, pending.actor, entry.kind, entry.text, entry.visibility, [pending.eventId, eventId]);
         }
         current = null;
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
-        const attributes = event.activityTaskScheduledEventAttributes;
-        const name = attributes?.activityType?.name ?? 'activity';
-        const input = (decode(attributes?.input)[0] ?? {}) as Json;
-        scheduled.set(String(eventId), { name, input, eventId });
-        if (name === 'recordCase') {
-          const first = snapshot === undefined;
-          if (first && context) describeOpening(input, context, { queueName }).forEach((e) => push(at, SYSTEM, e.kind, e.text, 'internal', [eventId], e.times));
-          // Changes no person asked for: an SLA failure raising the priority, the case closing.
-          else if (!first && current === null) describeSystemChange(snapshot!, input, { queueName }).forEach((e) => push(at, SYSTEM, e.kind, e.text, e.visibility, [eventId]));
-          snapshot = input;
-        } else if (name === 'recordKpiInstance') {
-          const kpi = str(input['kpi']);
-          const status = str(input['status']);
-          const before = kpiStatus.get(kpi);
-          kpiStatus.set(kpi, status);
-          const entry = describeKpi(kpi, before, status, input);
-          if (entry) push(at, SYSTEM, entry.kind, entry.text, 'internal', [eventId], entry.times);
-        } else if (name === 'sendSurvey') {
-          const until = typeof input['expiresAt'] === 'string' ? [{ label: 'open until', at: input['expiresAt'] }] : [];
-          push(at, SYSTEM, 'survey-sent', `Satisfaction survey sent by ${input['channel'] === 'email' ? 'email' : 'email and chat'}`, 'customer', [eventId], until);
-        }
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
-        const attributes = event.activityTaskCompletedEventAttributes;
-        const task = scheduled.get(String(attributes?.scheduledEventId ?? ''));
-        const result = decode(attributes?.result)[0] as Json | undefined;
-        if (task?.name === 'loadCaseContext') context = result;
-        if (task?.name === 'applyResolution') {
-          const remaining = result?.['remainingTerms'];
-          push(
-            at,
-            SYSTEM,
-            'charged',
-            result?.['charged'] ? `Entitlement charged once${typeof remaining === 'number' ? `: ${remaining} left` : ''}` : 'Entitlement not charged (not entitled, or already charged for this resolution)',
-            'internal',
-            [task.eventId, eventId],
-          );
-        }
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED: {
-        const attributes = event.activityTaskFailedEventAttributes;
-        const task = scheduled.get(String(attributes?.scheduledEventId ?? ''));
-        // A driver's message starts with the whole statement: keep what the database said.
-        const said = (attributes?.failure?.message ?? 'unknown error').split(' - ').pop();
-        push(at, SYSTEM, 'refused-write', `The database refused a ${task?.name ?? 'write'} for good: ${said} (the case is on the operators' list)`, 'system', [eventId]);
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
@@ -360,6 +363,9 @@ function describeUpdate(update: PendingUpdate, view: Json | undefined, names: { 
       return { kind: 'customer-note', text: `Added information: ${quoted(a['text'])}`, visibility: 'customer' };
     case 'answerSurvey':
       return { kind: 'survey-answered', text: `Answered the survey: ${str(a['rating'])}/5${a['comment'] ? ` ${quoted(a['comment'])}` : ''}`, visibility: 'customer' };
+    case 'caseRecorded':
+      // The opener waiting for the case to be recorded: nothing happened that the opening did not say.
+      return null;
     default:
       // An action this version does not describe yet: its name split into words ("changeSomething" → "change something").
       return { kind: 'action', text: `Action: ${update.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`, visibility: 'internal' };

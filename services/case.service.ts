@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { CaseOpening } from '../domain/case';
 import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
 import type { CustomerRepository } from '../db/repositories/customer.repository';
 import { caseWorkflowId } from '../domain/case-number';
 import type { caseWorkflow } from '../workflows';
+import { caseRecordedUpdate } from '../workflows/messages';
 import type { CaseSettings } from '../workflows/case-state';
-import { NotFoundError, ValidationError } from './errors';
+import { NotFoundError, UnavailableError, ValidationError } from './errors';
 import { findUnstorableText } from '../domain/text';
 
 /** What a channel sends to open a case: the opening without its number, which is reserved here. */
@@ -37,19 +38,21 @@ export function createCaseService(deps: CaseServiceDependencies) {
   const recordWaitMs = deps.recordWaitMs ?? 5_000;
   const startWithinMs = deps.startWithinMs ?? 10_000;
 
-  async function waitForRecord(caseNumber: string): Promise<CaseRecord | undefined> {
-    const deadline = Date.now() + recordWaitMs;
-    for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
-      const record = await deps.cases.findByCaseNumber(caseNumber);
-      if (record || Date.now() >= deadline) return record;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+  /** Whether the case's workflow exists (started now, or by an earlier attempt), asked by `deadline`. */
+  async function workflowExists(workflowId: string, deadline: number): Promise<boolean> {
+    try {
+      await deps.temporal.connection.withDeadline(deadline, () => deps.temporal.workflow.getHandle(workflowId).describe());
+      return true;
+    } catch {
+      return false;
     }
   }
 
   return {
     /**
-     * Opens a case: reserves its number for the request id, starts its workflow (or finds the one
-     * a previous attempt started), and returns the row once the workflow has recorded it.
+     * Opens a case: reserves its number for the request id, then starts its workflow (or finds the
+     * one a previous attempt started) with an Update that answers once the case is recorded
+     * (Update-with-Start: one call, no polling), and returns the row.
      */
     async openCase(request: OpenCaseRequest): Promise<OpenCaseResult> {
       // Everything the workflow will write is checked first: a value the database refuses would
@@ -68,23 +71,42 @@ export function createCaseService(deps: CaseServiceDependencies) {
       }
       const workflowId = caseWorkflowId(caseNumber);
       const opening: CaseOpening = { caseNumber, ...request };
+      const answerBy = Date.now() + startWithinMs;
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ kind: 'open', opening, settings: deps.caseSettings }],
+        // The same request id reaches the same workflow: a repeat waits on the case the first started.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: caseSummary(opening),
+      });
+      // One id for every attempt: a repeat of a recorded case gets the stored answer, adds no event.
+      const recorded = deps.temporal.connection.withDeadline(Date.now() + recordWaitMs, () =>
+        deps.temporal.workflow.executeUpdateWithStart(caseRecordedUpdate, { startWorkflowOperation, updateId: 'case-recorded' }),
+      );
+      recorded.catch(() => undefined);
       try {
-        await deps.temporal.connection.withDeadline(Date.now() + startWithinMs, () =>
-          deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-            workflowId,
-            taskQueue: deps.taskQueue,
-            args: [{ kind: 'open', opening, settings: deps.caseSettings }],
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          }),
-        );
+        // No answer by the answer timeout (when shorter than the record wait): unless the workflow
+        // exists, Temporal is unreachable, and the caller hears so now rather than at the record wait.
+        let timer: NodeJS.Timeout | undefined;
+        const answerTimeout = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, Math.min(startWithinMs, recordWaitMs), 'late')));
+        const first = await Promise.race([recorded, answerTimeout]).finally(() => clearTimeout(timer));
+        if (first === 'late' && !(await workflowExists(workflowId, Date.now() + 1_000))) {
+          throw new UnavailableError('The workflow service (Temporal) did not answer. Try again shortly: the same Idempotency-Key is safe.', 5, true);
+        }
+        await recorded;
       } catch (error) {
-        // The case's workflow ran and completed before: the case exists; report it as it is.
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        // No answer in time, or the case's workflow ran and completed before (a closed case, sent
+        // again): the row says which. Without a row, a workflow that exists is still opening the
+        // case (no worker, a slow one): the answer is "being opened", never an error that would
+        // make a caller without a key open it again. No workflow at all: Temporal is unreachable.
+        const record = await deps.cases.findByCaseNumber(caseNumber).catch(() => undefined);
+        if (record) return { state: 'recorded', case: record };
+        if (error instanceof UnavailableError || !(await workflowExists(workflowId, Math.max(answerBy, Date.now() + 1_000)))) throw error;
+        return { state: 'starting', caseNumber, workflowId };
       }
-      // The workflow has started: from here on the answer is the case, or "being opened" — never an
-      // error that would make a caller without a key open it again.
-      const record = await waitForRecord(caseNumber).catch(() => undefined);
+      const record = await deps.cases.findByCaseNumber(caseNumber).catch(() => undefined);
       return record ? { state: 'recorded', case: record } : { state: 'starting', caseNumber, workflowId };
     },
 
@@ -106,6 +128,16 @@ export function createCaseService(deps: CaseServiceDependencies) {
 }
 
 export type CaseService = ReturnType<typeof createCaseService>;
+
+/**
+ * The case's one-line summary in the Temporal UI and CLI (its workflow's static summary): number,
+ * title, priority and channel. Only what the case list shows anyway: no description, no customer.
+ */
+export function caseSummary(opening: CaseOpening): string {
+  const title = opening.title.replace(/\s+/g, ' ').trim();
+  const short = title.length > 80 ? `${title.slice(0, 79)}…` : title;
+  return `${opening.caseNumber} · ${short} · ${opening.priority} priority, by ${opening.channel}`;
+}
 
 /** A hash of what a request asks for, in a fixed field order: the same body always gives the same one. */
 function fingerprintOf(request: OpenCaseRequest): string {

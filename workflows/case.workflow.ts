@@ -21,8 +21,9 @@ const now = (): string => new Date().toISOString();
  * One workflow per case, from opening until it closes: entitlement, routing and SLA decided at
  * opening; the process flow and queue operations as Updates (workflows/handlers/); SLA warning and
  * failure as timers (sla-timers.ts); resolution charging the entitlement once; the survey; the
- * reopen window; then completion. Side effects run one at a time, in order, from the main loop
- * (effects.ts); an Update returns once its changes are recorded.
+ * reopen window; then completion. Side effects run in order from the main loop (effects.ts: the
+ * writes pending at once in one local activity); an Update returns once its changes are recorded,
+ * and the opener's caseRecorded Update once the case's first write is done.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
   const workflowId = workflowInfo().workflowId;
@@ -74,6 +75,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   }
 
   for (const handler of CASE_UPDATE_HANDLERS) register(handler);
+  // The opening's first write (version 1) done, or already done before (a repeat, a continued run).
+  setHandler(messages.caseRecordedUpdate, async () => {
+    await condition(() => state !== undefined && flushedVersion >= 1);
+  });
   setHandler(messages.getCaseStateQuery, () => caseView(ready(), workflowId, now()));
 
   // ---- opening ----------------------------------------------------------------------------------

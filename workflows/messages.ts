@@ -9,6 +9,13 @@ import type { CaseView } from './case-state';
  */
 export const getCaseStateQuery = defineQuery<CaseView>('getCaseState');
 
+/**
+ * Answers once the case is recorded (its row written): whoever opens a case sends it with the start
+ * (Update-with-Start) and then reads the row, instead of polling the read model until it appears.
+ * Not an action: it changes nothing, so it needs no actor; it answers nothing, the row is the answer.
+ */
+export const caseRecordedUpdate = defineUpdate<void, []>('caseRecorded');
+
 export const acceptCaseUpdate = defineUpdate<CaseView, [Commands.AcceptCase]>('acceptCase');
 export const dispatchCaseUpdate = defineUpdate<CaseView, [Commands.DispatchCase]>('dispatchCase');
 export const rejectCaseUpdate = defineUpdate<CaseView, [Commands.RejectCase]>('rejectCase');

@@ -12,4 +12,6 @@ export const PATCHES = {
   customerToldOfProgress: 'customer-told-of-progress',
   /** The case upserts its search attributes (CaseNumber, CaseStatus, CaseQueue …) when its settings allow. */
   searchAttributes: 'search-attributes',
+  /** The opening's context load and every write run as local activities; the writes pending at once go in one call. */
+  localEffects: 'local-effects',
 } as const;

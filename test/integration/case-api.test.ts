@@ -67,6 +67,32 @@ describe('cases over HTTP', () => {
     expect(notJson.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('opens with one Update-with-Start, and the Temporal UI shows what the case is and what each step writes', async () => {
+    const created = await openAs('alice', { title: 'Scanner   jams\non every page', priority: 'high' });
+    expect(created.status).toBe(201);
+    const { caseNumber } = await json(created);
+    const handle = app.client.workflow.getHandle(`case-${String(caseNumber)}`);
+    // The case's own line: number, title on one line, priority and channel; nothing else about the customer.
+    expect(await (await handle.describe()).staticSummary()).toBe(`${String(caseNumber)} · Scanner jams on every page · high priority, by email`);
+    const events = (await handle.fetchHistory()).events ?? [];
+    // Answered from the workflow (its caseRecorded Update), not by polling the read model.
+    expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name)).toEqual(['caseRecorded']);
+    const summary = (e: (typeof events)[number]) => {
+      const data = e.userMetadata?.summary?.data;
+      return data ? (JSON.parse(Buffer.from(data).toString()) as string) : undefined;
+    };
+    const steps = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity' || e.activityTaskScheduledEventAttributes || e.timerStartedEventAttributes);
+    expect(steps.length).toBeGreaterThanOrEqual(3);
+    expect(steps.filter((e) => !summary(e))).toEqual([]);
+    expect(steps.map(summary)).toEqual(
+      expect.arrayContaining([
+        'load the customer, entitlements, routing rules and SLA policies',
+        `3 writes: record case ${String(caseNumber)} v1: active, identify · record SLA first_response: in_progress (v1) · record SLA resolve: in_progress (v1)`,
+        expect.stringMatching(new RegExp(`^first response warning for ${String(caseNumber)} at `)),
+      ]),
+    );
+  });
+
   it('gives the same case for the same Idempotency-Key from the same caller', async () => {
     const key = randomUUID();
     const first = await json(await openAs('alice', {}, { 'idempotency-key': key }));

@@ -203,7 +203,7 @@ describe('committed workflow histories', () => {
     expect(surveysSeen).toBeGreaterThan(0);
   });
 
-  it('read as milestones in words, in order: SLA breach, reopen and cancel, a refused write', () => {
+  it('read as milestones in words, in order: SLA breach, reopen and cancel, a refused write, the same from local activities', () => {
     const milestones = (name: string) =>
       caseMilestones(historyFromJson(readHistory(join(HISTORIES_DIR, `${name}.json`))).events ?? [], 'run').map((m) => `${m.kind}: ${m.text}`);
     expect(milestones('gold-sla-breach').slice(-3)).toEqual([
@@ -220,6 +220,23 @@ describe('committed workflow histories', () => {
       'closed: Closed',
       'workflow-completed: Workflow completed: the case is closed for good',
     ]);
+    // Since `local-effects` the writes are local activities (markers): the same milestones read from them.
+    const local = milestones('local-effects-v5');
+    expect(local.slice(1, 4)).toEqual([
+      'entitlement: Entitled: Contoso Gold support: 15 cases a year (15 cases left)',
+      expect.stringMatching(/^routed: Routed to queue .* by the rule “Gold customers to the gold queue”$/),
+      expect.stringMatching(/^sla-started: SLA “Gold” clocks started/),
+    ]);
+    expect(local[4]).toMatch(/^sla-warning: First response SLA warning/);
+    expect(local).toContain('refused-write: The database refused a recordCase for good: insert or update on table "cases" violates foreign key constraint "cases_product_id_foreign" (the case is on the operators\' list)');
+    expect(local.filter((m) => /^(sla-met|charged|survey-sent|closed)/.test(m))).toEqual([
+      'sla-met: First response SLA met',
+      'sla-met: Resolve-by SLA met',
+      'charged: Entitlement charged once: 14 left',
+      expect.stringMatching(/^survey-sent: Satisfaction survey sent by email/),
+      'closed: Closed',
+    ]);
+    expect(local.some((m) => m.includes('caseRecorded'))).toBe(false);
     expect(milestones('refused-write-reported').at(-1)).toBe(
       'refused-write: The database refused a recordCase for good: insert or update on table "cases" violates foreign key constraint "cases_product_id_foreign" (the case is on the operators\' list)',
     );

@@ -203,4 +203,32 @@ export const SCENARIOS: readonly Scenario[] = [
       return handle;
     },
   },
+  {
+    // Recorded after the `local-effects` patch: the context load and every write are local
+    // activities (markers), the writes pending at once in one call; the opener waits with the
+    // caseRecorded Update; an SLA warning (timer, then its writes), a refused write reported, the
+    // process flow, resolution (charge, survey), the answer, closing.
+    name: 'local-effects-v5',
+    async run({ env, harness, gina, alice }) {
+      const handle = await harness.openCase({}, { reopenWindowMinutes: 60, surveyResponseMinutes: 30 });
+      await handle.executeUpdate(messages.caseRecordedUpdate);
+      const state = await harness.waitForState(handle, (s) => s.version >= 1);
+      await env.sleep(Date.parse(state.openedAt) + 10 * MINUTE - (await env.currentTimeMs()));
+      await harness.waitForState(handle, (s) => s.slaState === 'nearing_noncompliance');
+      await handle.executeUpdate(messages.acceptCaseUpdate, { args: [{ actor: gina }] });
+      await handle.executeUpdate(messages.updateCaseDetailsUpdate, { args: [{ actor: gina, productId: '00000000-0000-4000-8000-00000000dead' }] });
+      await handle.executeUpdate(messages.completeStepUpdate, { args: [{ actor: gina, stepId: 'customer_confirmed' }] });
+      const product = await harness.database.db('products').where({ code: DEMO.productCodes.printer }).first<{ id: string }>('id');
+      await handle.executeUpdate(messages.updateCaseDetailsUpdate, { args: [{ actor: gina, productId: product.id, subject: 'Printing' }] });
+      await handle.executeUpdate(messages.advanceStageUpdate, { args: [{ actor: gina }] });
+      await handle.executeUpdate(messages.recordKnowledgeSearchUpdate, { args: [{ actor: gina, query: 'printer offline' }] });
+      await handle.executeUpdate(messages.addCustomerNoteUpdate, { args: [{ actor: alice, text: 'Still offline after a restart.' }] });
+      await handle.executeUpdate(messages.advanceStageUpdate, { args: [{ actor: gina }] });
+      await handle.executeUpdate(messages.resolveCaseUpdate, { args: [{ actor: gina, resolutionText: 'Replugged the cable', resolutionType: 'problem_solved' }] });
+      await handle.executeUpdate(messages.answerSurveyUpdate, { args: [{ actor: alice, rating: 5, comment: 'Fast' }] });
+      const result = await handle.result();
+      expect(result.status).toBe('closed');
+      return handle;
+    },
+  },
 ];

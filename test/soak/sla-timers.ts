@@ -3,6 +3,7 @@ import { DEMO } from '../../db/seeds/demo';
 import { check, range, type SoakContext } from './context';
 import { sleep, waitFor } from './processes';
 import { latencyStats, ms } from './report';
+import { CaseWriteReader } from '../../services/case-writes';
 
 /**
  * Phase 2: SLA timers falling due while no worker runs. Cases are opened under a policy whose
@@ -138,19 +139,18 @@ function firstPerCase(keys: readonly NotificationKey[], kind: Kind): Notificatio
 
 /** Per case, how many enqueueNotification activities for an SLA warning / failure its workflow scheduled. */
 async function firingsInHistory(ctx: SoakContext, caseNumbers: readonly string[]): Promise<Map<string, Record<Kind, number>>> {
-  const decoder = new TextDecoder();
   const fired = new Map<string, Record<Kind, number>>();
   for (const caseNumber of caseNumbers) {
     const counts: Record<Kind, number> = { sla_warning: 0, sla_failure: 0 };
     fired.set(caseNumber, counts);
     const history = await ctx.temporal.workflow.getHandle(caseWorkflowId(caseNumber)).fetchHistory();
+    // An activity of its own in older histories, one write of a local activity's batch since `local-effects`.
+    const writes = new CaseWriteReader();
     for (const event of history.events ?? []) {
-      const scheduled = event.activityTaskScheduledEventAttributes;
-      if (scheduled?.activityType?.name !== 'enqueueNotification') continue;
-      for (const payload of scheduled.input?.payloads ?? []) {
-        if (!payload.data) continue;
-        const input = JSON.parse(decoder.decode(payload.data)) as { kind?: string };
-        if (input.kind === 'sla_warning' || input.kind === 'sla_failure') counts[input.kind] += 1;
+      for (const fact of writes.read(event)) {
+        if (fact.phase !== 'scheduled' || fact.activity !== 'enqueueNotification') continue;
+        const kind = (fact.input as { kind?: string } | undefined)?.kind;
+        if (kind === 'sla_warning' || kind === 'sla_failure') counts[kind] += 1;
       }
     }
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { createActivities, type CaseActivities } from '../../activities';
+import { createActivities, withCaseEffects, type CaseActivities } from '../../activities';
 import { CASE_WORKFLOW_INTERCEPTOR_MODULES } from '../../app/temporal/bundle-workflows';
 import { caseWorkflowId } from '../../domain/case-number';
 import { createCaseRepository } from '../../db/repositories/case.repository';
@@ -67,7 +67,7 @@ export async function createCaseHarness(env: TestWorkflowEnvironment, workflowBu
         namespace: env.namespace ?? 'default',
         taskQueue,
         workflowBundle,
-        activities: { ...activities, ...overrides },
+        activities: withCaseEffects({ ...activities, ...overrides }),
       });
       const running = worker.run();
       running.catch((error: unknown) => console.error('case worker failed', error));

@@ -69,7 +69,9 @@ it('decrements the entitlement 15 → 14 exactly once under an activity retry an
   await workerB.stop();
 
   expect(resolved.status).toBe('resolved');
-  expect(attempts).toBe(2);
+  // Worker A committed the charge at least twice (a local activity's attempt that hangs is timed out
+  // and retried on the same worker until it stops); it counts once all the same.
+  expect(attempts).toBeGreaterThanOrEqual(2);
   expect(await goldRemaining()).toBe(14);
   const db = harness.database.db;
   const usages = await db('entitlement_usages as u').join('cases as c', 'c.id', 'u.case_id').where({ 'c.case_number': resolved.caseNumber });
