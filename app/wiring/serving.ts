@@ -53,6 +53,7 @@ export async function startWorking(options: { config: AppConfig; logger: Logger;
     surveySecret: config.surveySecret,
     publicBaseUrl: config.publicBaseUrl,
     logger,
+    ...(config.temporal.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.temporal.maxCachedWorkflows }),
   });
   const running = worker.run();
   lifecycle.onStop('worker', async () => {

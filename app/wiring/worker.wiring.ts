@@ -18,6 +18,8 @@ export interface CaseWorkerOptions {
   readonly logger?: Logger;
   /** Tests bundle the workflow code once and share it between workers. */
   readonly workflowBundle?: { readonly code: string };
+  /** Case workflows kept in memory between tasks (TEMPORAL_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
+  readonly maxCachedWorkflows?: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflows,
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     activities: createActivities({ db: options.db, surveySecret: options.surveySecret, publicBaseUrl: options.publicBaseUrl }),
     // An activity that keeps failing puts its case on the operators' list (and the metric).
     interceptors: { activity: [failingActivityWatch(options.db, options.logger)] },
