@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Knex } from 'knex';
+import pg from 'pg';
 import { openDatabase } from '../db/connection';
 import { createKnowledgeRepository } from '../db/repositories/knowledge.repository';
 import { createKnowledgeService } from '../services/knowledge.service';
@@ -15,7 +16,8 @@ import { createPostgresDatabase, registerNamespace, startServerProcess } from '.
  * Benchmark 7: knowledge search. `articles` published articles seeded by SQL; then
  * `GET /knowledge/articles?q=…` (a server process, customers signed in) against the very SQL that
  * search issues, captured from knex's query event while the knowledge service ran each query
- * in-process, and replayed with knex on the same database: what the API, auth and JSON add.
+ * in-process, and replayed as captured (native `$n` parameters) through pg, knex's own driver, with
+ * knex's default pool size: what the API, auth, the query builder and JSON add.
  */
 
 export interface KnowledgeSettings {
@@ -63,6 +65,13 @@ export async function knowledgeSearch(context: ProcessBenchContext, settings: Kn
   await db.raw('analyze knowledge_articles');
 
   const captured = await captureSearches(db);
+  // knex's default PostgreSQL pool: at most 10 connections.
+  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  context.cleanups.push({ what: 'the knowledge benchmark pool', run: () => pool.end() });
+  const replay = async (statements: readonly Statement[]): Promise<void> => {
+    // In order, one after another, as the service issues them.
+    for (const statement of statements) await pool.query(statement.sql, statement.bindings as unknown[]);
+  };
   const namespace = 'bench-knowledge';
   await registerNamespace(context.temporal.connection, namespace);
   const server = await startServerProcess('knowledge server', { temporalAddress: context.temporal.server.address, namespace, databaseUrl: database.url, dataDir: join(context.workDir, 'knowledge') }, logOf(context, 'knowledge-server'));
@@ -74,7 +83,7 @@ export async function knowledgeSearch(context: ProcessBenchContext, settings: Kn
     const response = await fetch(`${server.baseUrl}/knowledge/articles?q=${encodeURIComponent(q)}`, { headers: { authorization: `Bearer ${tokens[index % tokens.length]!}` } });
     if (response.status !== 200) throw new Error(`GET /knowledge/articles?q=${q}: ${response.status} ${await response.text()}`);
     await response.arrayBuffer();
-    for (const statement of captured[index]!.statements) await db.raw(statement.sql, statement.bindings as Knex.RawBinding[]);
+    await replay(captured[index]!.statements);
   }
 
   const comparisons: KnowledgeComparison[] = [];
@@ -86,11 +95,7 @@ export async function knowledgeSearch(context: ProcessBenchContext, settings: Kn
     let bareTurn = 0;
     const bareSql = await runCalls(
       { concurrency, durationMs: settings.durationMs, maxCount: settings.maxCount, onProgress: ticker(`knowledge: bare SQL c=${concurrency}`, settings.durationMs) },
-      async () => {
-        const { statements } = captured[bareTurn++ % captured.length]!;
-        // In order, one after another, as the service issues them.
-        for (const statement of statements) await db.raw(statement.sql, statement.bindings as Knex.RawBinding[]);
-      },
+      () => replay(captured[bareTurn++ % captured.length]!.statements),
     );
     let appTurn = 0;
     const app = await runHttp(
