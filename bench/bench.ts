@@ -42,6 +42,7 @@ const { values: args } = parseArgs({
     'memory-cases': { type: 'string' },
     'memory-burst': { type: 'string' },
     'memory-resolve': { type: 'string' },
+    'memory-minutes': { type: 'string' },
     'knowledge-articles': { type: 'string' },
   },
 });
@@ -51,7 +52,7 @@ type Benchmark = (typeof BENCHMARKS)[number];
 // The SLA timers take two minutes a database (the shortest warning is a minute): not in a smoke run.
 const benchmarks = (args.benchmark ?? BENCHMARKS.filter((name) => !(quick && name === 'sla'))) as Benchmark[];
 for (const name of benchmarks) if (!BENCHMARKS.includes(name)) throw new Error(`--benchmark must be one of ${BENCHMARKS.join(', ')} (got ${name})`);
-const maxMinutes = Number(args['max-minutes'] ?? (quick ? 8 : benchmarks.includes('memory') ? 50 : 25));
+const maxMinutes = Number(args['max-minutes'] ?? (quick ? 15 : benchmarks.includes('memory') ? 50 : 25));
 if (!Number.isFinite(maxMinutes) || maxMinutes <= 0 || maxMinutes > 180) throw new Error('--max-minutes must be a number of minutes from 1 to 180');
 const databases = (args.database ?? [...DATABASES]) as DatabaseKind[];
 for (const kind of databases) if (!DATABASES.includes(kind)) throw new Error(`--database must be postgres or pglite (got ${kind})`);
@@ -74,6 +75,7 @@ const memorySettings: MemorySettings = {
   resolve: count('memory-resolve', args['memory-resolve'], quick ? 20 : 2_000),
   resolveConcurrency: 16,
   ladder: quick ? [100, 200] : [250, 500, 1_000, 2_000, 4_000],
+  minutes: count('memory-minutes', args['memory-minutes'], quick ? 4 : 15),
 };
 
 const startedAt = new Date();

@@ -35,6 +35,11 @@ export interface MemorySettings {
   readonly resolveConcurrency: number;
   /** Bare start bursts against the dev server: this many `workflow.start`s at once each, until one fails. */
   readonly ladder: readonly number[];
+  /**
+   * The benchmark's own time budget (within --max-minutes): the steady openings stop at half of
+   * it, the burst at three quarters, the resolutions at the end; whatever is cut short is said.
+   */
+  readonly minutes: number;
 }
 
 export interface MemoryPoint {
@@ -110,6 +115,9 @@ const errorName = (error: unknown): string => {
 
 export async function workerMemory(context: ProcessBenchContext, settings: MemorySettings): Promise<MemoryReport> {
   const notes: string[] = [];
+  // First, on a quiet dev server: where do bursts of bare starts begin to fail? (Not counted in the time budget.)
+  const ladder = await startLadder(context, settings, notes);
+  const benchStart = Date.now();
   const { temporal } = context;
   const lastCheckpoint = settings.checkpoints.at(-1) ?? 0;
   const maxCachedWorkflows = WARM_UP + lastCheckpoint + settings.burst + 500;
@@ -147,19 +155,23 @@ export async function workerMemory(context: ProcessBenchContext, settings: Memor
   const openingStatuses: Record<string, number> = {};
   let openingFailures = 0;
   let openingSeconds = 0;
-  const openCases = async (count: number, label: string): Promise<void> => {
+  const openCases = async (count: number, label: string, stopAt = Number.POSITIVE_INFINITY): Promise<void> => {
     const progress = countTicker(`memory: opening ${label}`, count);
     const begin = Date.now();
     const first = opened;
+    let issued = 0;
     await inPool(count, settings.steadyConcurrency, async (index) => {
+      if (Date.now() > stopAt) return;
+      issued += 1;
       const number = first + index + 1;
       const answer = await tryOpenCase(server.baseUrl, customers[number % customers.length]!, `Memory case ${number}`, `bench-memory-case-${number}`);
       openingStatuses[answer.status] = (openingStatuses[answer.status] ?? 0) + 1;
       if (answer.status === 201) openingLatencies.push(answer.ms);
       else openingFailures += 1;
     }, progress);
-    opened += count;
+    opened += issued;
     openingSeconds += (Date.now() - begin) / 1_000;
+    if (issued < count) notes.push(`${label}: ${issued} of ${count} opened before the benchmark's time budget for steady openings ran out`);
   };
   const startBare = async (count: number, concurrency: number): Promise<void> => {
     const first = started;
@@ -219,36 +231,39 @@ export async function workerMemory(context: ProcessBenchContext, settings: Memor
     say(`memory: ${label}: app worker ${point.app.rssMiB} MiB for ${appCached} cached (${point.appKiBPerCase} KiB a case); baseline ${point.baseline.rssMiB} MiB for ${baselineCached} (${point.baselineKiBPerCase} KiB); ratio ${point.ratio}; load ${point.loadAverage}`);
   };
 
-  const timeLeft = (): number => context.deadline - Date.now();
+  const budgetEnd = Math.min(context.deadline - 30_000, benchStart + settings.minutes * 60_000);
+  const steadyEnd = benchStart + (budgetEnd - benchStart) * 0.5;
+  const burstEnd = benchStart + (budgetEnd - benchStart) * 0.75;
   for (const checkpoint of settings.checkpoints) {
     const more = checkpoint - (opened - WARM_UP);
-    // Opening runs at roughly 20 cases/s here: leave room for the rest.
-    if (more * 60 > timeLeft()) {
-      notes.push(`checkpoint ${checkpoint} skipped: the --max-minutes budget would not allow ${more} more openings`);
+    if (Date.now() > steadyEnd) {
+      notes.push(`checkpoint ${checkpoint} skipped: the time budget for steady openings was spent`);
       break;
     }
     say(`memory: up to ${checkpoint} open cases (${more} more, concurrency ${settings.steadyConcurrency}) and as many bare workflows`);
-    await startBare(more, 16);
-    await openCases(more, `${checkpoint} cases`);
-    await measurePoint(`${checkpoint} open cases`);
+    const openedBefore = opened;
+    await openCases(more, `${checkpoint} cases`, steadyEnd);
+    // As many bare workflows as cases were opened: the two workers compare at the same count.
+    await startBare(opened - openedBefore, 16);
+    await measurePoint(`${opened - WARM_UP} open cases${opened - WARM_UP < checkpoint ? ` (of ${checkpoint}: time budget)` : ''}`);
   }
   const opening = openingLatencies.length > 0 ? { ...measureValues(openingLatencies, openingFailures, openingStatuses), perSecond: openingLatencies.length / openingSeconds, seconds: openingSeconds } : undefined;
 
-  const ladder = await startLadder(context, settings.ladder, notes);
-
   let burst: BurstResult | undefined;
-  if (settings.burst > 0 && settings.burst * 80 < timeLeft()) {
-    burst = await caseBurst(context, settings, server.baseUrl, burstCustomers, worker.child, () => opened);
-    opened += settings.burst;
-    await startBare(settings.burst, settings.burstConcurrency);
+  if (settings.burst > 0 && Date.now() < burstEnd - 30_000) {
+    burst = await caseBurst(settings, server.baseUrl, burstCustomers, worker.child, () => opened, burstEnd);
+    const burstOpened = Object.entries(burst.statuses).filter(([status]) => status === '201' || status === '202').reduce((sum, [, n]) => sum + n, 0);
+    opened += burstOpened;
+    if (burst.cases < settings.burst) notes.push(`the burst: ${burst.cases} of ${settings.burst} requests sent before the benchmark's time budget for it ran out`);
+    await startBare(burstOpened, settings.burstConcurrency);
     await measurePoint(`${opened - WARM_UP} open cases, after the burst`);
     const recorded = (await listCaseNumbers(target, [burstAccount!.entitlementId])).length;
     burst = { ...burst, recorded };
   } else if (settings.burst > 0) {
-    notes.push(`the burst of ${settings.burst} was skipped: the --max-minutes budget was spent`);
+    notes.push(`the burst of ${settings.burst} was skipped: the time budget was spent`);
   }
 
-  const resolution = await resolveAll(context, settings, target, server.baseUrl, supervisors, productId, steadyAccounts.map((a) => a.entitlementId), burstAccount!.entitlementId, notes);
+  const resolution = await resolveAll(budgetEnd, settings, target, server.baseUrl, supervisors, productId, steadyAccounts.map((a) => a.entitlementId), burstAccount!.entitlementId, notes);
 
   await stopChild(context, baselineWorker);
   await stopChild(context, worker.child);
@@ -257,7 +272,7 @@ export async function workerMemory(context: ProcessBenchContext, settings: Memor
 }
 
 /** `burst` new cases at `burstConcurrency`, watching the worker's RSS and whether it stays up. */
-async function caseBurst(context: ProcessBenchContext, settings: MemorySettings, baseUrl: string, customers: readonly string[], worker: Child, openedBefore: () => number): Promise<BurstResult> {
+async function caseBurst(settings: MemorySettings, baseUrl: string, customers: readonly string[], worker: Child, openedBefore: () => number, stopAt: number): Promise<BurstResult> {
   say(`memory: a burst of ${settings.burst} new cases at concurrency ${settings.burstConcurrency} (each connection a customer of its own)`);
   let peak = (await usageOf(worker.pid!)).rssBytes;
   let exits = 0;
@@ -271,8 +286,11 @@ async function caseBurst(context: ProcessBenchContext, settings: MemorySettings,
   const progress = countTicker('memory: burst', settings.burst);
   const begin = Date.now();
   const base = openedBefore();
+  let sent = 0;
   try {
     await inPool(settings.burst, settings.burstConcurrency, async (index) => {
+      if (Date.now() > stopAt) return;
+      sent += 1;
       const answer = await tryOpenCase(baseUrl, customers[index % customers.length]!, `Burst case ${index + 1}`, `bench-burst-case-${base + index + 1}`);
       statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
       if (answer.status === 201 || answer.status === 202) latencies.push(answer.ms);
@@ -281,18 +299,20 @@ async function caseBurst(context: ProcessBenchContext, settings: MemorySettings,
     clearInterval(sampler);
   }
   const seconds = (Date.now() - begin) / 1_000;
-  const failures = settings.burst - latencies.length;
+  const failures = sent - latencies.length;
   const measured = { ...measureValues(latencies, failures, statuses), perSecond: latencies.length / seconds, seconds };
   say(`memory: burst done in ${seconds.toFixed(0)} s: ${JSON.stringify(statuses)}, worker peak ${mib(peak)} MiB, worker exits ${exits}`);
-  return { cases: settings.burst, concurrency: settings.burstConcurrency, measured, statuses, workerPeakRssMiB: mib(peak), workerExits: exits, recorded: 0, loadAverage: loadNow() };
+  return { cases: sent, concurrency: settings.burstConcurrency, measured, statuses, workerPeakRssMiB: mib(peak), workerExits: exits, recorded: 0, loadAverage: loadNow() };
 }
 
 /** Bursts of bare `workflow.start`s (empty workflows, the baselines' worker) all at once, doubling until one fails. */
-async function startLadder(context: ProcessBenchContext, steps: readonly number[], notes: string[]): Promise<LadderStep[]> {
+async function startLadder(context: ProcessBenchContext, settings: MemorySettings, notes: string[]): Promise<LadderStep[]> {
   const results: LadderStep[] = [];
-  for (const starts of steps) {
-    if (context.deadline - Date.now() < 120_000) {
-      notes.push(`start ladder stopped before ${starts}: the --max-minutes budget was spent`);
+  // At most 4 minutes (1 in --quick), leaving the rest of the benchmark its own budget.
+  const stopAt = Math.min(context.deadline - settings.minutes * 60_000, Date.now() + (context.quick ? 1 : 4) * 60_000);
+  for (const starts of settings.ladder) {
+    if (Date.now() > stopAt) {
+      notes.push(`start ladder stopped before ${starts}: its 4 minutes (or the --max-minutes budget) were spent`);
       break;
     }
     say(`memory: dev server limit: ${starts} bare workflow.start calls at once`);
@@ -347,7 +367,7 @@ const RESOLUTION = { resolutionText: 'Restarted the print spooler', resolutionTy
 
 /** Works every steady case to resolved as a supervisor (six actions each), then reads each entitlement's ledger. */
 async function resolveAll(
-  context: ProcessBenchContext,
+  budgetEnd: number,
   settings: MemorySettings,
   target: { kind: 'postgres'; url: string },
   baseUrl: string,
@@ -358,15 +378,16 @@ async function resolveAll(
   notes: string[],
 ): Promise<ResolutionResult | undefined> {
   const all = await listCaseNumbers(target, entitlementIds);
-  // About 6 actions a case at ~25 actions/s here: resolve what the budget allows.
-  const affordable = Math.floor(Math.max(0, context.deadline - Date.now() - 60_000) / 1_000 * 4);
-  const count = Math.min(all.length, settings.resolve, affordable);
-  if (count < all.length) notes.push(`resolved ${count} of the ${all.length} steady cases (${count < settings.resolve ? 'the --max-minutes budget' : '--memory-resolve'}); the rest stay open`);
-  if (count === 0) return undefined;
+  const count = Math.min(all.length, settings.resolve);
+  if (count === 0 || Date.now() > budgetEnd) {
+    notes.push('no case resolved: the time budget was spent');
+    return undefined;
+  }
   const cases = all.slice(0, count);
   say(`memory: resolving ${count} cases as supervisors (6 actions each, concurrency ${settings.resolveConcurrency})`);
   const failedActions: Record<string, number> = {};
   const latencies: number[] = [];
+  let attempted = 0;
   const resolvedBy = new Map<string, number>();
   const progress = countTicker('memory: resolving', cases.length);
   const begin = Date.now();
@@ -382,6 +403,9 @@ async function resolveAll(
       ['stage/advance', {}],
       ['resolve', RESOLUTION],
     ];
+    // A case is worked to the end once begun; none is begun after the budget.
+    if (Date.now() > budgetEnd) return;
+    attempted += 1;
     const t0 = performance.now();
     for (const [step, [action, body]] of steps.entries()) {
       const status = await caseAction(baseUrl, token, caseNumber, action, body, `${key}-${step}`);
@@ -401,8 +425,9 @@ async function resolveAll(
     return { ...ledger, expectedResolved, exact };
   });
   const resolved = latencies.length;
-  const perCase = { ...measureValues(latencies, count - resolved, failedActions), perSecond: resolved / seconds, seconds };
+  if (attempted < all.length) notes.push(`resolved ${resolved} of the ${all.length} steady cases (${attempted < count ? 'the time budget' : '--memory-resolve'}); the rest stay open`);
+  const perCase = { ...measureValues(latencies, attempted - resolved, failedActions), perSecond: resolved / seconds, seconds };
   const exact = ledgers.every((ledger) => ledger.exact);
   say(`memory: ${resolved}/${count} resolved in ${seconds.toFixed(0)} s; entitlements ${exact ? 'exact' : 'NOT exact'}: ${ledgers.map((l) => `${l.expectedResolved} resolved → ${l.usages} usages, −${l.decrement}`).join('; ')}`);
-  return { attempted: count, resolved, failedActions, seconds, perCase, ledgers, exact, loadAverage: loadNow() };
+  return { attempted, resolved, failedActions, seconds, perCase, ledgers, exact, loadAverage: loadNow() };
 }
