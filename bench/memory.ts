@@ -107,10 +107,11 @@ const STEADY_ACCOUNTS = 4;
 const STEADY_CUSTOMERS_PER_ACCOUNT = 4;
 const WARM_UP = 10;
 
+/** An error's name and first line, and its cause's (a client ServiceError wraps the gRPC status, e.g. "4 DEADLINE_EXCEEDED"). */
 const errorName = (error: unknown): string => {
   if (!(error instanceof Error)) return 'error';
-  const grpc = /^\d+ [A-Z_]+/.exec(error.message)?.[0];
-  return grpc ? `${error.name}: ${grpc}` : `${error.name}: ${error.message.split('\n')[0]!.slice(0, 80)}`;
+  const line = (e: Error): string => `${e.name}: ${e.message.split('\n')[0]!.slice(0, 80)}`;
+  return error.cause instanceof Error ? `${line(error)} (${line(error.cause)})` : line(error);
 };
 
 export async function workerMemory(context: ProcessBenchContext, settings: MemorySettings): Promise<MemoryReport> {
