@@ -141,8 +141,8 @@ function formatMemory(memory: MemoryReport): string[] {
   if (memory.points.length > 0) {
     lines.push(
       table([
-        ['point', 'app cached', 'app RSS MiB', 'app KiB/case', 'no-op cached', 'no-op RSS MiB', 'no-op KiB/case', 'ratio', 'load'],
-        ...memory.points.map((p) => [p.label, String(p.app.cached), fixed(p.app.rssMiB), fixed(p.appKiBPerCase), String(p.baseline.cached), fixed(p.baseline.rssMiB), fixed(p.baselineKiBPerCase), `${fixed(p.ratio, 2)}×`, fixed(p.loadAverage, 2)]),
+        ['point', 'app cached', 'app RSS MiB', 'app KiB/case', 'no-op cached', 'no-op RSS MiB', 'no-op KiB/case', 'ratio', 'caches full', 'load'],
+        ...memory.points.map((p) => [p.label, String(p.app.cached), fixed(p.app.rssMiB), fixed(p.appKiBPerCase), String(p.baseline.cached), fixed(p.baseline.rssMiB), fixed(p.baselineKiBPerCase), `${fixed(p.ratio, 2)}×`, p.complete ? 'yes' : 'no (backlog)', fixed(p.loadAverage, 2)]),
       ]),
     );
   }
