@@ -174,15 +174,29 @@ function appProcessEnv(settings: AppProcessSettings): NodeJS.ProcessEnv {
 
 /** `node dist/app/server.js` (npm run start:server) on a port of its own; resolves once GET /health answers 200. */
 export async function startServerProcess(name: string, settings: AppProcessSettings, log: WriteStream): Promise<RunningApp> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const child = new Child(name, process.execPath, [join(__dirname, '..', 'app', 'server.js')], { ...appProcessEnv(settings), PORT: String(port) }, log);
-  await waitFor(`${name} to answer GET /health`, 120_000, async () => {
-    if (!child.running) throw new Error(`it exited: ${child.lastLines(3)}`);
-    const response = await fetch(`${baseUrl}/health`);
-    return response.status === 200 ? true : undefined;
-  }, 250);
-  return { child, baseUrl, namespace: settings.namespace };
+  // A free port can be taken by another process before the server binds it (a shared machine): try three.
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const child = new Child(name, process.execPath, [join(__dirname, '..', 'app', 'server.js')], { ...appProcessEnv(settings), PORT: String(port) }, log);
+    try {
+      await waitFor(`${name} to answer GET /health`, 120_000, async () => {
+        if (!child.running) throw new ExitedEarly(child.lastLines(3));
+        const response = await fetch(`${baseUrl}/health`);
+        return response.status === 200 ? true : undefined;
+      }, 250);
+      return { child, baseUrl, namespace: settings.namespace };
+    } catch (error) {
+      await child.stop();
+      if (attempt >= 3 || !/EADDRINUSE/.test(child.lastLines(20))) throw error;
+    }
+  }
+}
+
+class ExitedEarly extends Error {
+  constructor(lastLines: string) {
+    super(`it exited: ${lastLines}`);
+  }
 }
 
 /**
