@@ -28,7 +28,7 @@ export interface ScaleSettings {
 
 export interface ProcessShare {
   readonly name: string;
-  /** Cases opened (a server) or workflow tasks + activities run (a worker). */
+  /** Openings accepted, 201 or 202 (a server), or workflow tasks + activities run (a worker). */
   readonly work: number;
   readonly share: number;
   readonly cpuMs: number;
@@ -114,10 +114,9 @@ export async function scaleOut(context: ProcessBenchContext, settings: ScaleSett
           sequence += 1;
           const answer = await tryOpenCase(servers[serverIndex]!.baseUrl, customerTokens[caller % customerTokens.length]!, `Scale case ${caller}.${sequence}`, `bench-scale-${size}-${caller}-${sequence}`);
           statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-          if (answer.status === 201) {
-            latencies.push(answer.ms);
-            openedBy[serverIndex]! += 1;
-          }
+          if (answer.status === 201) latencies.push(answer.ms);
+          // A server's share: the openings it accepted, recorded (201) or still opening (202).
+          if (answer.status === 201 || answer.status === 202) openedBy[serverIndex]! += 1;
         }
       }),
     );
@@ -139,7 +138,10 @@ export async function scaleOut(context: ProcessBenchContext, settings: ScaleSett
       layout,
       opened,
       measured,
-      servers: servers.map((server, index) => ({ name: `server ${index + 1}`, work: openedBy[index]!, share: opened > 0 ? openedBy[index]! / opened : Number.NaN, cpuMs: Math.round(cpu[index]!) })),
+      servers: servers.map((server, index) => {
+        const accepted = openedBy.reduce((a, b) => a + b, 0);
+        return { name: `server ${index + 1}`, work: openedBy[index]!, share: accepted > 0 ? openedBy[index]! / accepted : Number.NaN, cpuMs: Math.round(cpu[index]!) };
+      }),
       workers: workers.map((_, index) => ({
         name: `worker ${index + 1}`,
         work: workerWorkDone[index]!,
