@@ -1,14 +1,25 @@
 import { join } from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
 /**
  * The baselines' worker, in a process of its own as the app's worker is: the no-op workflows of
- * bench/workflows and a no-op activity. Prints "baseline worker ready" once it polls.
+ * bench/workflows and a no-op activity. Prints "baseline worker ready" once it polls. Optional:
+ * BENCH_MAX_CACHED_WORKFLOWS (the workflow cache, as the memory benchmark sets the app's) and
+ * BENCH_METRICS_PORT (the SDK's Prometheus metrics, named as the app worker's are).
  */
 async function main(): Promise<void> {
   const address = required('TEMPORAL_ADDRESS');
   const namespace = required('TEMPORAL_NAMESPACE');
   const taskQueue = required('TEMPORAL_TASK_QUEUE');
+  const maxCached = process.env.BENCH_MAX_CACHED_WORKFLOWS;
+  const metricsPort = process.env.BENCH_METRICS_PORT;
+  if (metricsPort) {
+    Runtime.install({
+      telemetryOptions: {
+        metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}`, countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true } },
+      },
+    });
+  }
   const { code } = await bundleWorkflowCode({ workflowsPath: join(__dirname, 'workflows'), logger: quietBundler });
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
@@ -17,6 +28,7 @@ async function main(): Promise<void> {
     taskQueue,
     workflowBundle: { code },
     activities: { noop: () => Promise.resolve() },
+    ...(maxCached ? { maxCachedWorkflows: Number(maxCached) } : {}),
   });
   const running = worker.run();
   process.stdout.write('baseline worker ready\n');

@@ -5,6 +5,8 @@ import { runCalls, runHttp, type LoadLimits, type Measurement } from './measure'
 import { say, ticker } from './progress';
 import { BASELINE_TASK_QUEUE } from './servers';
 import type { Connector } from './connector';
+import type { BaselineKind } from './targets';
+import { loadNow } from './process-bench';
 import { emptyWorkflow, finish, touch, touchAfterActivity, updatableWorkflow } from './workflows';
 
 /** The bench's measurements on one database: each app figure beside a bare-Temporal baseline measured just before it. */
@@ -43,10 +45,12 @@ export interface Comparison {
   readonly benchmark: string;
   readonly concurrency: number;
   readonly app: { readonly what: string; readonly measured: Measurement };
-  readonly baseline: { readonly what: string; readonly measured: Measurement };
+  readonly baseline: { readonly what: string; readonly kind: BaselineKind; readonly measured: Measurement };
   readonly ratios: { readonly throughput: number; readonly p50: number; readonly p95: number; readonly p99: number };
   /** Anything that qualifies the figures (e.g. a paced load). */
   readonly note?: string;
+  /** The machine's 1-minute load average when the app's load ended (the machine is shared). */
+  readonly loadAverage?: number;
 }
 
 export interface TaskReport {
@@ -84,6 +88,7 @@ function compare(database: string, benchmark: string, concurrency: number, app: 
       p99: ratio(app.measured.latencyMs.p99, baseline.measured.latencyMs.p99),
     },
     ...(note ? { note } : {}),
+    loadAverage: loadNow(),
   };
 }
 
@@ -178,8 +183,8 @@ export async function caseOpening(context: PhaseContext, results: PhaseResults):
       },
     });
     const appSide = { what: 'POST /cases (201, the case recorded)', measured: app };
-    results.comparisons.push(compare(database, 'case opening', concurrency, appSide, { what: 'bare client.workflow.start (empty workflow)', measured: bareStart }));
-    results.comparisons.push(compare(database, 'case opening', concurrency, appSide, { what: 'bare executeUpdateWithStart: start + an Update that runs one no-op activity', measured: bareExecute }));
+    results.comparisons.push(compare(database, 'case opening', concurrency, appSide, { what: 'bare client.workflow.start (empty workflow)', kind: 'start', measured: bareStart }));
+    results.comparisons.push(compare(database, 'case opening', concurrency, appSide, { what: 'bare executeUpdateWithStart: start + an Update that runs one no-op activity', kind: 'start+activity', measured: bareExecute }));
   }
 
   // Tasks per case: a few fresh cases, once their opening has settled.
@@ -256,9 +261,9 @@ export async function agentActions(context: PhaseContext, results: PhaseResults)
       },
     });
     const appSide = { what: 'POST /cases/{n}/notes (an Update, 200 with the case)', measured: app };
-    results.comparisons.push(compare(database, 'case action (customer note)', concurrency, appSide, { what: 'bare handle.executeUpdate on a no-op workflow', measured: bare }));
+    results.comparisons.push(compare(database, 'case action (customer note)', concurrency, appSide, { what: 'bare handle.executeUpdate on a no-op workflow', kind: 'update', measured: bare }));
     results.comparisons.push(
-      compare(database, 'case action (customer note)', concurrency, appSide, { what: 'bare executeUpdate whose handler runs one no-op activity', measured: bareWithActivity }),
+      compare(database, 'case action (customer note)', concurrency, appSide, { what: 'bare executeUpdate whose handler runs one no-op activity', kind: 'update+activity', measured: bareWithActivity }),
     );
   }
   await Promise.all(handles.map((handle) => handle.signal(finish)));
@@ -332,7 +337,7 @@ export async function botTurns(context: PhaseContext, results: PhaseResults): Pr
         'bot turn (status)',
         concurrency,
         { what: '"status CAS-…" to the caseflow bot at /api/messages (200 once the reply card is sent)', measured: app },
-        { what: 'echo ActivityHandler behind the same restify server, adapter and route', measured: bare },
+        { what: 'echo ActivityHandler behind the same restify server, adapter and route', kind: 'echo', measured: bare },
         `both paced at ${BOT_TURNS_PER_SECOND} turns/s: the API rate-limits /api/messages per client IP (20/s, burst 50) and every turn here comes from 127.0.0.1, so compare latencies, not rates`,
       ),
     );

@@ -30,3 +30,19 @@ export function ticker(label: string, durationMs: number): (done: number | undef
     }
   };
 }
+
+/** A callback for a counted job's progress: "label: 120/2000 done, 14 s" (rewritten on a terminal, every 5 s otherwise). */
+export function countTicker(label: string, total: number): (done: number) => void {
+  const begin = Date.now();
+  let lastLine = 0;
+  return (done) => {
+    const now = Date.now();
+    if (tty ? now - lastLine < 500 : now - lastLine < 5_000) return;
+    lastLine = now;
+    const line = `[${elapsed()}]   ${label}: ${done}/${total} done, ${Math.round((now - begin) / 1_000)} s`;
+    if (tty) {
+      process.stderr.write(`\r${line}\x1b[K`);
+      open = true;
+    } else process.stderr.write(`${line}\n`);
+  };
+}

@@ -71,13 +71,22 @@ export async function createPostgresDatabase(adminUrl: string): Promise<{ url: s
 
 const baseEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME });
 
-/** The worker of the baselines' no-op workflows (bench/baseline-worker.ts), a process of its own. */
-export async function startBaselineWorker(address: string, log: WriteStream): Promise<Child> {
+/**
+ * The worker of the baselines' no-op workflows (bench/baseline-worker.ts), a process of its own;
+ * `options` give it a task queue of its own, a workflow cache size and a Prometheus endpoint.
+ */
+export async function startBaselineWorker(
+  address: string,
+  log: WriteStream,
+  options: { readonly taskQueue?: string; readonly maxCachedWorkflows?: number; readonly metricsPort?: number } = {},
+): Promise<Child> {
   const child = new Child('baseline worker', process.execPath, [join(__dirname, 'baseline-worker.js')], {
     ...baseEnv(),
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: BASELINE_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: BASELINE_TASK_QUEUE,
+    TEMPORAL_TASK_QUEUE: options.taskQueue ?? BASELINE_TASK_QUEUE,
+    ...(options.maxCachedWorkflows === undefined ? {} : { BENCH_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) }),
+    ...(options.metricsPort === undefined ? {} : { BENCH_METRICS_PORT: String(options.metricsPort) }),
   }, log);
   await child.waitForOutput(/baseline worker ready/, 60_000);
   return child;
@@ -132,4 +141,90 @@ export async function startEchoBot(temporalAddress: string, connectorUrl: string
   const url = /echo bot listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(child.lastLines(20))?.[1] ?? '';
   if (!url) throw new Error('the echo bot did not say where it listens');
   return { child, url };
+}
+
+/** The settings every separately started app process shares (the same secrets, so a token from one server works on the other). */
+export interface AppProcessSettings {
+  readonly temporalAddress: string;
+  readonly namespace: string;
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+  readonly extraEnv?: NodeJS.ProcessEnv;
+}
+
+const BENCH_SECRETS = { JWT_SECRET: 'bench-jwt-secret-not-for-production-0001', SURVEY_SECRET: 'bench-survey-secret-0001' };
+
+function appProcessEnv(settings: AppProcessSettings): NodeJS.ProcessEnv {
+  mkdirSync(settings.dataDir, { recursive: true });
+  return {
+    ...baseEnv(),
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    DATA_DIR: settings.dataDir,
+    DATABASE_URL: settings.databaseUrl,
+    TEMPORAL_ADDRESS: settings.temporalAddress,
+    TEMPORAL_NAMESPACE: settings.namespace,
+    LOG_LEVEL: 'warn',
+    SMTP_LISTEN_PORT: '0',
+    SEED_DEMO_DATA: 'false',
+    ...BENCH_SECRETS,
+    ...settings.extraEnv,
+  };
+}
+
+/** `node dist/app/server.js` (npm run start:server) on a port of its own; resolves once GET /health answers 200. */
+export async function startServerProcess(name: string, settings: AppProcessSettings, log: WriteStream): Promise<RunningApp> {
+  // A free port can be taken by another process before the server binds it (a shared machine): try three.
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const child = new Child(name, process.execPath, [join(__dirname, '..', 'app', 'server.js')], { ...appProcessEnv(settings), PORT: String(port) }, log);
+    try {
+      await waitFor(`${name} to answer GET /health`, 120_000, async () => {
+        if (!child.running) throw new ExitedEarly(child.lastLines(3));
+        const response = await fetch(`${baseUrl}/health`);
+        return response.status === 200 ? true : undefined;
+      }, 250);
+      return { child, baseUrl, namespace: settings.namespace };
+    } catch (error) {
+      await child.stop();
+      if (attempt >= 3 || !/EADDRINUSE/.test(child.lastLines(20))) throw error;
+    }
+  }
+}
+
+class ExitedEarly extends Error {
+  constructor(lastLines: string) {
+    super(`it exited: ${lastLines}`);
+  }
+}
+
+/**
+ * `node dist/app/worker.js` (npm run start:worker) with its Temporal metrics on a port of its own;
+ * resolves once the task queue shows one more workflow poller than `pollersBefore`.
+ */
+export async function startWorkerProcess(
+  name: string,
+  settings: AppProcessSettings,
+  connection: Connection,
+  log: WriteStream,
+  pollersBefore = 0,
+): Promise<{ child: Child; metricsUrl: string }> {
+  const metricsPort = await freePort();
+  const child = new Child(name, process.execPath, [join(__dirname, '..', 'app', 'worker.js')], {
+    ...appProcessEnv(settings),
+    PORT: String(await freePort()),
+    TEMPORAL_WORKER_METRICS_PORT: String(metricsPort),
+  }, log);
+  await waitFor(`${name} to poll the task queue`, 120_000, async () => {
+    if (!child.running) throw new Error(`it exited: ${child.lastLines(3)}`);
+    return (await workflowPollers(connection, settings.namespace)) > pollersBefore ? true : undefined;
+  }, 250);
+  return { child, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
+}
+
+/** How many distinct workers poll the app's task queue for workflow tasks. */
+export async function workflowPollers(connection: Connection, namespace: string, taskQueue = 'caseflow'): Promise<number> {
+  const answer = await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue, kind: 1 }, taskQueueType: 1 });
+  return new Set((answer.pollers ?? []).map((poller) => poller.identity)).size;
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { openCase, type OpenedCase } from './api-client';
 import { measureValues } from './measure';
+import { loadNow } from './process-bench';
 import type { PhaseContext, PhaseResults } from './phases';
 import { say, ticker } from './progress';
 import { SLA_WARN_MINUTES } from './records';
@@ -57,13 +58,14 @@ export async function slaTimers(context: PhaseContext, results: PhaseResults): P
     benchmark,
     concurrency: count,
     app: { what: `${count} case SLA warnings: due → enqueueNotification scheduled`, measured: appMeasured },
-    baseline: { what: `${count} bare workflow timers: due → no-op activity scheduled`, measured: bareMeasured },
+    baseline: { what: `${count} bare workflow timers: due → no-op activity scheduled`, kind: 'timer', measured: bareMeasured },
     ratios: {
       throughput: Number.NaN,
       p50: appMeasured.latencyMs.p50 / bareMeasured.latencyMs.p50,
       p95: appMeasured.latencyMs.p95 / bareMeasured.latencyMs.p95,
       p99: appMeasured.latencyMs.p99 / bareMeasured.latencyMs.p99,
     },
+    loadAverage: loadNow(),
     note: `"c" is the number of timers; their due instants spread over ${((last - first) / 1_000).toFixed(1)} s (the cases opened in a burst: the policy's minutes count from each opening); latencies are lateness after the due instant`,
   });
   await Promise.all(bare.map((handle) => handle.result().catch(() => undefined)));

@@ -37,6 +37,8 @@ const schema = z.object({
   TEMPORAL_SEARCH_ATTRIBUTES: bool.optional(),
   /** Unset: the worker's own Prometheus endpoint is off. */
   TEMPORAL_WORKER_METRICS_PORT: port.optional(),
+  /** Unset: the Temporal SDK's default, sized from the heap limit. */
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int('must be an integer').min(0, 'must be 0 or more').max(1_000_000, 'must be at most 1000000').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.string().url('must be a URL such as https://support.example.com').optional(),
   SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -93,6 +95,8 @@ export interface AppConfig {
     readonly webUiUrl: string | undefined;
     /** `host:port` of the worker's own Prometheus endpoint (TEMPORAL_WORKER_METRICS_PORT on HOST); undefined: off. */
     readonly workerMetricsAddress: string | undefined;
+    /** How many case workflows a worker keeps in memory between tasks (sticky cache); undefined: the SDK's default. */
+    readonly maxCachedWorkflows: number | undefined;
   };
   /** Where links in emails and cards point (survey links). */
   readonly publicBaseUrl: string;
@@ -203,6 +207,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       uiPort: env.TEMPORAL_UI_PORT,
       webUiUrl: env.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
       workerMetricsAddress: env.TEMPORAL_WORKER_METRICS_PORT === undefined ? undefined : `${bindHost(env.HOST)}:${env.TEMPORAL_WORKER_METRICS_PORT}`,
+      maxCachedWorkflows: env.TEMPORAL_MAX_CACHED_WORKFLOWS,
     },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     surveySecret: env.SURVEY_SECRET ?? generated!.surveySecret,

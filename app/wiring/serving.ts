@@ -61,6 +61,7 @@ export async function startWorking(options: { config: AppConfig; logger: Logger;
     publicBaseUrl: config.publicBaseUrl,
     logger,
     ...(options.tracing ? { tracing: options.tracing.worker } : {}),
+    ...(config.temporal.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.temporal.maxCachedWorkflows }),
   });
   const running = worker.run();
   lifecycle.onStop('worker', async () => {

@@ -21,6 +21,8 @@ export interface CaseWorkerOptions {
   readonly workflowBundle?: { readonly code: string };
   /** Tracing's sink and activity interceptors when it is on (app/telemetry/tracing.ts). */
   readonly tracing?: WorkerTracing;
+  /** Case workflows kept in memory between tasks (TEMPORAL_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
+  readonly maxCachedWorkflows?: number;
 }
 
 /**
@@ -41,6 +43,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflows,
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     activities: createActivities({ db: options.db, surveySecret: options.surveySecret, publicBaseUrl: options.publicBaseUrl }),
     sinks: (options.tracing ?? UNTRACED_WORKER).sinks,
     interceptors: {
