@@ -170,7 +170,7 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     // The case page does not list linked articles: the case's state says it was sent.
     const ginaToken = await app.login('gina');
     const linked = await eventually(
-      async () => ((await (await app.request('GET', `/cases/${caseNumber!}/state`, { token: ginaToken })).json()) as { linkedArticles: { articleNumber: string; sentToCustomer: boolean }[] }).linkedArticles,
+      async () => ((await (await app!.request('GET', `/cases/${caseNumber!}/state`, { token: ginaToken })).json()) as { linkedArticles: { articleNumber: string; sentToCustomer: boolean }[] }).linkedArticles,
       (articles) => articles.length > 0,
     );
     expect(linked).toEqual([expect.objectContaining({ articleNumber: 'KA-01002', sentToCustomer: true })]);
