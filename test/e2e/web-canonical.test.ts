@@ -290,7 +290,8 @@ describe('the administrators’ users page', () => {
     await adam.getByRole('textbox', { name: 'Find' }).fill('nora');
     const nora = table.getByRole('row').filter({ hasText: 'nora@caseflow.example' });
     await nora.waitFor();
-    await expect(table.getByRole('row').count()).resolves.toBe(2);
+    // The whole list stays on screen until the filtered one comes: wait for it (a header row and nora's).
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 15_000 }).toBe(2);
     await nora.getByRole('combobox', { name: 'Role of Nora New' }).selectOption('supervisor');
     await eventually(async () => (await app!.database.db('users').where({ username: 'nora' }).first<{ role: string }>('role')).role, (role) => role === 'supervisor');
     await nora.getByRole('button', { name: 'Disable nora' }).click();

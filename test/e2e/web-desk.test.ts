@@ -246,5 +246,5 @@ describe('the web desk in a browser', () => {
     await otto.getByText(/^Resolved \(/).first().waitFor();
     await shot(otto, '08-operator-history');
     await expectAccessible(otto);
-  });
+  }, 120_000);
 });

@@ -204,17 +204,22 @@ describe('committed workflow histories', () => {
   });
 
   it('read as milestones in words, in order: SLA breach, reopen and cancel, a refused write, the same from local activities', () => {
-    const milestones = (name: string) =>
-      caseMilestones(historyFromJson(readHistory(join(HISTORIES_DIR, `${name}.json`))).events ?? [], 'run').map((m) => `${m.kind}: ${m.text}`);
-    expect(milestones('gold-sla-breach').slice(-3)).toEqual([
-      expect.stringMatching(/^sla-warning: First response SLA warning: due at 2026-11-24T04:13:18.087Z$/),
-      expect.stringMatching(/^sla-failure: First response SLA failed: it was due at 2026-11-24T04:13:18.087Z$/),
-      'priority: Priority raised to high (SLA failure)',
+    const read = (name: string) => caseMilestones(historyFromJson(readHistory(join(HISTORIES_DIR, `${name}.json`))).events ?? [], 'run');
+    const milestones = (name: string) => read(name).map((m) => `${m.kind}: ${m.text}`);
+    // The instants are data (times), for the desk to show in the reader's time zone; the words carry none.
+    expect(
+      read('gold-sla-breach')
+        .slice(-3)
+        .map((m) => [`${m.kind}: ${m.text}`, m.times]),
+    ).toEqual([
+      ['sla-warning: First response SLA warning', [{ label: 'due at', at: '2026-11-24T04:13:18.087Z' }]],
+      ['sla-failure: First response SLA failed', [{ label: 'it was due at', at: '2026-11-24T04:13:18.087Z' }]],
+      ['priority: Priority raised to high (SLA failure)', []],
     ]);
     expect(milestones('reopen-and-cancel').filter((m) => !m.startsWith('sla-')).slice(-7)).toEqual([
       'resolved: Resolved (problem solved): “Replaced the cable”',
       'charged: Entitlement charged once: 13 left',
-      expect.stringMatching(/^survey-sent: Satisfaction survey sent by email, open until /),
+      'survey-sent: Satisfaction survey sent by email',
       'reopened: Reopened: “It went offline again”',
       'cancelled: Cancelled: “The customer bought a new printer”',
       'closed: Closed',

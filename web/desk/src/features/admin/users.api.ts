@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { components, operations } from '../../api/schema';
+import type { operations } from '../../api/schema';
 import { api, unwrap } from '../../lib/api-client';
 
 type UserPage = operations['getUsers']['responses'][200]['content']['application/json'];
@@ -7,7 +7,6 @@ export type User = UserPage['items'][number];
 export type NewUser = operations['postUsers']['requestBody'] extends { content: { 'application/json': infer B } } ? B : never;
 export type UserChange = operations['patchUsersByUserId']['requestBody'] extends { content: { 'application/json': infer B } } ? B : never;
 export type Role = User['role'];
-export type { components };
 
 export interface UserFilter {
   readonly q: string;
