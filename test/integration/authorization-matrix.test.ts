@@ -90,6 +90,8 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   'GET /docs/assets/{file}': { request: () => ({ params: { file: 'swagger-ui.css' } }) },
   'POST /cases': { rows: 'customer', request: (r) => ({ body: { title: 'Matrix probe', customer: { type: 'contact', id: r.contactId } } }), ownBody: {}, foreign: 403 },
   'GET /cases': anyRow,
+  // An unknown field: allowed callers get 422, so the matrix takes no case.
+  'POST /cases/take-next': { request: () => ({ body: INVALID }) },
   'GET /cases/{caseNumber}': onCase(),
   'GET /cases/{caseNumber}/state': onCase(),
   'GET /cases/{caseNumber}/activities': onCase(),

@@ -18,14 +18,14 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { PriorityBadge, SlaBadge, StatusBadge } from '../../components/Badges';
 import { ProblemBar } from '../../components/ProblemBar';
-import { api, idempotencyKey, unwrap, type Me } from '../../lib/api-client';
-import { localTime, priorityWords, relativeTime, statusWords } from '../../lib/format';
+import { api, unwrap, type Me } from '../../lib/api-client';
+import { channelWords, localTime, priorityWords, relativeTime, slaWords, statusWords } from '../../lib/format';
 import { Link, navigate } from '../../lib/router';
-import { useCases, useQueues, type CaseListQuery } from './inbox.api';
+import { useCaseListEvents, useCases, useQueues, type CaseListQuery } from './inbox.api';
 
 const useStyles = makeStyles({
   heading: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: '12px', flexWrap: 'wrap', margin: '8px 0 16px' },
@@ -42,6 +42,10 @@ const useStyles = makeStyles({
   wide: { '@media (max-width: 640px)': { display: 'none' } },
   caseTitle: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: '2px' },
   empty: { padding: '24px', textAlign: 'center', color: tokens.colorNeutralForeground3 },
+  live: { color: tokens.colorNeutralForeground3, display: 'flex', alignItems: 'center', gap: '6px' },
+  dot: { width: '8px', height: '8px', borderRadius: '50%', backgroundColor: tokens.colorPaletteGreenBackground3 },
+  dotOff: { backgroundColor: tokens.colorNeutralStroke1 },
+  actions: { display: 'flex', alignItems: 'center', gap: '12px', flexWrap: 'wrap' },
 });
 
 type View = 'mine' | 'waiting' | 'open' | 'closed';
@@ -63,6 +67,27 @@ const STATUSES = ['active', 'on_hold', 'waiting_for_customer', 'resolved', 'canc
 type Status = (typeof STATUSES)[number];
 const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 type Priority = (typeof PRIORITIES)[number];
+const SLA_STATES = ['noncompliant', 'nearing_noncompliance', 'in_progress', 'paused', 'succeeded'] as const;
+type SlaState = (typeof SLA_STATES)[number];
+const CHANNELS = ['email', 'web', 'chat', 'phone', 'facebook', 'twitter', 'iot'] as const;
+type Channel = (typeof CHANNELS)[number];
+/** The owner filter: anyone (the view decides), me, nobody (waiting), or one person's id. */
+type Owner = '' | 'me' | 'none' | (string & {});
+
+/** The names of the people in these queues (to show who works a case), from GET /queues/{id}/members. */
+function usePeople(queueIds: readonly string[], enabled: boolean): Map<string, string> {
+  const members = useQueries({
+    queries: queueIds.map((id) => ({
+      queryKey: ['queue', id, 'members'],
+      enabled,
+      queryFn: async () => unwrap(await api.GET('/queues/{id}/members', { params: { path: { id } } })).items,
+      staleTime: 60_000,
+    })),
+  });
+  const names = new Map<string, string>();
+  for (const result of members) for (const m of result.data ?? []) names.set(m.userId, m.displayName);
+  return names;
+}
 
 /** The agent's day: the queues they work with their counts, then the cases of the chosen view. */
 export function InboxPage({ me }: { me: Me }) {
@@ -73,36 +98,66 @@ export function InboxPage({ me }: { me: Me }) {
   const [status, setStatus] = useState<Status | undefined>();
   const [priority, setPriority] = useState<Priority | undefined>();
   const [sort, setSort] = useState<Sort>('firstResponseBy');
+  const [slaState, setSlaState] = useState<SlaState | undefined>();
+  const [channel, setChannel] = useState<Channel | undefined>();
+  const [owner, setOwner] = useState<Owner>('');
   const [text, setText] = useState('');
   const works = me.role !== 'operator';
-  const queues = useQueues(works);
+  const manages = me.role === 'supervisor' || me.role === 'admin';
+  const live = useCaseListEvents();
+  const queues = useQueues(works, live);
   const myQueues = (queues.data?.items ?? []).filter((q) => q.isMember || me.role !== 'agent');
-  const query: CaseListQuery = { ...VIEWS[view].query(me), ...(status ? { status: [status] } : {}), ...(priority ? { priority: [priority] } : {}), ...(queueId ? { queueId } : {}), ...(text.trim() ? { q: text.trim() } : {}), sort, limit: 50 };
-  const cases = useCases(query);
+  const people = usePeople(
+    myQueues.map((q) => q.id),
+    works,
+  );
+  const ownerFilter = owner === '' ? {} : { ownerUserId: owner === 'me' ? me.userId : owner };
+  const query: CaseListQuery = {
+    ...VIEWS[view].query(me),
+    ...ownerFilter,
+    ...(status ? { status: [status] } : {}),
+    ...(priority ? { priority: [priority] } : {}),
+    ...(slaState ? { slaState } : {}),
+    ...(channel ? { channel: [channel] } : {}),
+    ...(queueId ? { queueId } : {}),
+    ...(text.trim() ? { q: text.trim() } : {}),
+    sort,
+    limit: 50,
+  };
+  const cases = useCases(query, live);
+  const takeFrom = queueId && (queues.data?.items ?? []).some((q) => q.id === queueId && q.isMember) ? queueId : undefined;
 
-  /** There is no "take next" route: the most urgent waiting case of the chosen (or any of my) queues, accepted. */
+  /** POST /cases/take-next: the server accepts the most urgent waiting case of the chosen (or all my) queues; two agents never get the same one. */
   const takeNext = useMutation({
-    mutationFn: async () => {
-      const next = unwrap(await api.GET('/cases', { params: { query: { ownerUserId: 'none', status: ['active'], sort: 'firstResponseBy', limit: 1, ...(queueId ? { queueId } : {}) } } })).items[0];
-      if (!next) throw new Error('No case is waiting in your queues.');
-      unwrap(await api.POST('/cases/{caseNumber}/accept', { params: { path: { caseNumber: next.caseNumber }, header: { 'Idempotency-Key': idempotencyKey() } }, body: {} }));
-      return next.caseNumber;
-    },
+    mutationFn: async () => unwrap(await api.POST('/cases/take-next', { body: takeFrom ? { queueId: takeFrom } : {} })).caseNumber,
     onSuccess: async (caseNumber) => {
       await queryClient.invalidateQueries({ queryKey: ['cases'] });
       navigate(`/cases/${caseNumber}`);
     },
   });
+  const ownerLabel = (id: string | null) => (id === null ? 'Nobody' : id === me.userId ? 'You' : (people.get(id) ?? 'Another agent'));
+  const ownerOptions: [Owner, string][] = [
+    ['', 'Anyone in this view'],
+    ['me', 'Me'],
+    ['none', 'Nobody (waiting)'],
+    ...(manages ? [...people].filter(([id]) => id !== me.userId).sort((a, b) => a[1].localeCompare(b[1])) : []),
+  ];
 
   return (
     <>
       <div className={styles.heading}>
         <h1 className={styles.title}>Inbox</h1>
-        {works && (
-          <Button appearance="primary" onClick={() => takeNext.mutate()} disabled={takeNext.isPending}>
-            {takeNext.isPending ? 'Taking…' : 'Take next case'}
-          </Button>
-        )}
+        <div className={styles.actions}>
+          <Text size={200} className={styles.live} aria-live="polite" title={live ? 'Lists refresh as soon as a case changes' : 'Lists refresh every 15 seconds'}>
+            <span className={`${styles.dot} ${live ? '' : styles.dotOff}`} aria-hidden="true" />
+            {live ? 'Live' : 'Refreshing every 15 s'}
+          </Text>
+          {works && (
+            <Button appearance="primary" onClick={() => takeNext.mutate()} disabled={takeNext.isPending}>
+              {takeNext.isPending ? 'Taking…' : takeFrom ? `Take next from ${myQueues.find((q) => q.id === takeFrom)?.name ?? 'this queue'}` : 'Take next case'}
+            </Button>
+          )}
+        </div>
       </div>
       <ProblemBar error={takeNext.error} />
       <section aria-label="My queues" className={styles.queues}>
@@ -156,8 +211,17 @@ export function InboxPage({ me }: { me: Me }) {
           <Dropdown value={myQueues.find((q) => q.id === queueId)?.name ?? 'All my queues'} selectedOptions={[queueId ?? '']} onOptionSelect={(_, d) => setQueueId(d.optionValue || undefined)}>
             <Option value="">All my queues</Option>
             {myQueues.map((q) => (
-              <Option key={q.id} value={q.id}>
-                {q.name}
+              <Option key={q.id} value={q.id} text={q.name}>
+                {q.counts ? `${q.name} (${q.counts.waiting} waiting)` : q.name}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+        <Field label="Owner">
+          <Dropdown value={ownerOptions.find(([v]) => v === owner)?.[1] ?? ''} selectedOptions={[owner]} onOptionSelect={(_, d) => setOwner((d.optionValue ?? ''))}>
+            {ownerOptions.map(([value, label]) => (
+              <Option key={value || 'any'} value={value}>
+                {label}
               </Option>
             ))}
           </Dropdown>
@@ -182,6 +246,26 @@ export function InboxPage({ me }: { me: Me }) {
             ))}
           </Dropdown>
         </Field>
+        <Field label="SLA">
+          <Dropdown value={slaState ? slaWords(slaState) : 'Any SLA state'} selectedOptions={[slaState ?? '']} onOptionSelect={(_, d) => setSlaState((d.optionValue || undefined) as SlaState | undefined)}>
+            <Option value="">Any SLA state</Option>
+            {SLA_STATES.map((v) => (
+              <Option key={v} value={v}>
+                {slaWords(v)}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+        <Field label="Channel">
+          <Dropdown value={channel ? channelWords(channel) : 'Any channel'} selectedOptions={[channel ?? '']} onOptionSelect={(_, d) => setChannel((d.optionValue || undefined) as Channel | undefined)}>
+            <Option value="">Any channel</Option>
+            {CHANNELS.map((v) => (
+              <Option key={v} value={v}>
+                {channelWords(v)}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
         <Field label="Sort by">
           <Dropdown value={SORTS.find(([s]) => s === sort)?.[1] ?? ''} selectedOptions={[sort]} onOptionSelect={(_, d) => setSort(d.optionValue as Sort)}>
             {SORTS.map(([value, label]) => (
@@ -200,6 +284,7 @@ export function InboxPage({ me }: { me: Me }) {
               <TableHeaderCell>Case</TableHeaderCell>
               <TableHeaderCell>Status</TableHeaderCell>
               <TableHeaderCell className={styles.wide}>Priority</TableHeaderCell>
+              <TableHeaderCell className={styles.wide}>Owner</TableHeaderCell>
               <TableHeaderCell>Due</TableHeaderCell>
               <TableHeaderCell className={styles.wide}>Opened</TableHeaderCell>
             </TableRow>
@@ -213,6 +298,9 @@ export function InboxPage({ me }: { me: Me }) {
                     <div className={styles.caseTitle}>
                       <Link to={`/cases/${c.caseNumber}`}>{c.caseNumber}</Link>
                       <Text>{c.title}</Text>
+                      <Text size={200} className={styles.wide}>
+                        {channelWords(c.channel)}
+                      </Text>
                     </div>
                   </TableCell>
                   <TableCell>
@@ -221,6 +309,7 @@ export function InboxPage({ me }: { me: Me }) {
                   <TableCell className={styles.wide}>
                     <PriorityBadge priority={c.priority} />
                   </TableCell>
+                  <TableCell className={styles.wide}>{ownerLabel(c.ownerUserId)}</TableCell>
                   <TableCell>
                     <div className={styles.caseTitle}>
                       <span title={localTime(due)}>{c.status === 'resolved' || c.status === 'closed' || c.status === 'cancelled' ? '—' : relativeTime(due)}</span>
