@@ -332,5 +332,5 @@ describe('the web desk in a browser', () => {
     await shot(phone, '13-case-page-supervisor-390px');
     await expectAccessible(phone);
     expect(consoleErrors).toEqual([]);
-  });
+  }, 150_000);
 });

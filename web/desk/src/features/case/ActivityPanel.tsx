@@ -9,7 +9,8 @@ const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: '8px' },
   row: { display: 'flex', gap: '8px', flexWrap: 'wrap', alignItems: 'end' },
   grow: { flexGrow: 1, minWidth: '180px' },
-  minutes: { width: '110px' },
+  minutes: { width: '110px', flexShrink: 0 },
+  minutesInput: { width: '100%', minWidth: 0 },
   heading: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
   open: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '6px' },
   openItem: { display: 'flex', gap: '8px', flexWrap: 'wrap', alignItems: 'end', padding: '6px 8px', borderRadius: tokens.borderRadiusMedium, backgroundColor: tokens.colorPaletteYellowBackground1 },
@@ -55,7 +56,7 @@ function OpenActivity({ caseNumber: n, activity }: { caseNumber: string; activit
           </Text>
         </span>
         <Field label="Minutes" validationMessage={invalid ? '0 to 1440' : undefined} className={styles.minutes}>
-          <Input value={minutes} onChange={(_, d) => setMinutes(d.value)} inputMode="numeric" aria-label={`Minutes spent on ${activity.subject}`} />
+          <Input className={styles.minutesInput} value={minutes} onChange={(_, d) => setMinutes(d.value)} inputMode="numeric" aria-label={`Minutes spent on ${activity.subject}`} />
         </Field>
         <Button onClick={() => complete.mutate(minutes.trim() === '' ? undefined : value)} disabled={invalid || complete.isPending} aria-label={`Complete ${activity.subject}`}>
           Complete
@@ -133,7 +134,7 @@ export function ActivityPanel({ caseNumber: n, state }: { caseNumber: string; st
             </Field>
           )}
           <Field label="Minutes spent" validationMessage={invalidMinutes ? 'A whole number from 0 to 1440' : undefined} className={styles.minutes}>
-            <Input value={minutes} onChange={(_, d) => setMinutes(d.value)} inputMode="numeric" placeholder="0" />
+            <Input className={styles.minutesInput} value={minutes} onChange={(_, d) => setMinutes(d.value)} inputMode="numeric" placeholder="0" />
           </Field>
         </div>
         <Field label="Summary" className={styles.grow}>

@@ -37,7 +37,22 @@ const useStyles = makeStyles({
   count: { display: 'flex', flexDirection: 'column' },
   number: { fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
   risk: { color: tokens.colorPaletteRedForeground1 },
-  filters: { display: 'flex', gap: '12px', flexWrap: 'wrap', alignItems: 'end', margin: '12px 0' },
+  filters: {
+    display: 'flex',
+    gap: '12px',
+    flexWrap: 'wrap',
+    alignItems: 'end',
+    margin: '12px 0',
+    // A phone: two filters a row, the search across both.
+    '@media (max-width: 640px)': {
+      display: 'grid',
+      gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)',
+      gap: '8px',
+      '& .fui-Dropdown, & .fui-SearchBox': { minWidth: 0, width: '100%' },
+      '& > .fui-Field:first-child': { gridColumn: '1 / -1' },
+    },
+  },
+  tabs: { overflowX: 'auto', maxWidth: '100%' },
   tableWrap: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, boxShadow: tokens.shadow2 },
   wide: { '@media (max-width: 640px)': { display: 'none' } },
   caseTitle: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: '2px' },
@@ -196,13 +211,15 @@ export function InboxPage({ me }: { me: Me }) {
           </Card>
         ))}
       </section>
-      <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Which cases">
-        {(Object.keys(VIEWS) as View[]).map((v) => (
-          <Tab key={v} value={v}>
-            {VIEWS[v].label}
-          </Tab>
-        ))}
-      </TabList>
+      <div className={styles.tabs}>
+        <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Which cases">
+          {(Object.keys(VIEWS) as View[]).map((v) => (
+            <Tab key={v} value={v}>
+              {VIEWS[v].label}
+            </Tab>
+          ))}
+        </TabList>
+      </div>
       <div className={styles.filters}>
         <Field label="Search titles">
           <SearchBox value={text} onChange={(_, d) => setText(d.value)} placeholder="e.g. printer" />
