@@ -166,7 +166,7 @@ describe('the web desk in a browser', () => {
     const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(phone, '05-case-page-390px');
-  });
+  }, 150_000);
 
   it('the survey email link opens a page that takes the answer in the browser, once', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}`);
@@ -239,6 +239,9 @@ describe('the web desk in a browser', () => {
     await gina.getByLabel('Resolution', { exact: true }).fill('Reset the VPN profile');
     await gina.getByRole('button', { name: 'Resolve case' }).click();
     await gina.getByText('This case is resolved.').waitFor();
+    // The resolution in the timeline, its type in words.
+    await gina.getByRole('list', { name: 'Timeline' }).getByText('Problem solved', { exact: true }).waitFor();
+    await expect(gina.locator('main').textContent()).resolves.not.toContain('problem_solved');
     const resolved = (await (await app.request('GET', `/cases/${opened.caseNumber}/state`, { token: alice })).json()) as { status: string; survey: unknown };
     expect(resolved.status).toBe('resolved');
 
@@ -252,7 +255,7 @@ describe('the web desk in a browser', () => {
     await otto.getByText(/^Resolved \(/).first().waitFor();
     await shot(otto, '08-operator-history');
     await expectAccessible(otto);
-  });
+  }, 150_000);
 
   it('a supervisor assigns, takes back and changes priority; the agent takes next from a live inbox and logs and completes an activity', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}`);
