@@ -1,6 +1,19 @@
 import type { Request, Response, Server } from 'restify';
 import type { CaseListChanges } from '../services/case-list-changes';
 import { actorOf } from './auth-context';
+import type { RouteDeclaration } from './route';
+
+/** The stream as the OpenAPI document and the authorization matrix see it (registered by hand below). */
+export const caseListEventsDeclaration: RouteDeclaration = {
+  method: 'get',
+  path: '/cases/events',
+  tag: 'Cases',
+  summary: 'Server-sent events naming the cases the caller may see as they change (the live inbox); the stream ends after 55 s, reconnect',
+  roles: 'signed-in',
+  responses: {
+    200: { description: '`event: ready`, then `event: changed` with `{"cases": ["CAS-01000", …]}` whenever some of them change', mediaType: 'text/event-stream' },
+  },
+};
 
 /**
  * GET /cases/events: server-sent events that say when cases the caller may see change (opened,

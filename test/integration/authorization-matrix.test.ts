@@ -97,6 +97,8 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   'GET /cases/{caseNumber}/activities': onCase(),
   'GET /cases/{caseNumber}/history': onCase(),
   'GET /cases/{caseNumber}/sla': onCase(),
+  'GET /cases/events': anyRow,
+  'GET /cases/{caseNumber}/events': onCase(),
   'POST /cases/{caseNumber}/accept': caseAction(() => ({})),
   'POST /cases/{caseNumber}/dispatch': caseAction((f) => ({ queueId: f.own.queueId })),
   'POST /cases/{caseNumber}/reject': caseAction(() => reason),
@@ -235,7 +237,10 @@ describe('the authorization matrix', () => {
       lastRequest.set(identity, Date.now());
       const query = request.query ? `?${new URLSearchParams(request.query).toString()}` : '';
       const token = identity === 'anonymous' ? undefined : tokens.get(identity);
-      return app.request(method, `${path}${query}`, { ...(token ? { token } : {}), ...(request.body === undefined ? {} : { body: request.body }) });
+      const response = await app.request(method, `${path}${query}`, { ...(token ? { token } : {}), ...(request.body === undefined ? {} : { body: request.body }) });
+      // An event stream stays open: its status is the answer; hang up.
+      if (response.ok && response.headers.get('content-type')?.includes('text/event-stream')) await response.body?.cancel();
+      return response;
     }
 
     it.each(routes.filter((route) => routeKey(route) in EXPECTATIONS).map((route) => [routeKey(route), route] as const))('%s', async (_key, route) => {

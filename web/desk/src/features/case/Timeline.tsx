@@ -1,4 +1,4 @@
-import { Badge, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { Badge, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import { activityWords, localTime, minutesWords, relativeTime, resolutionWords } from '../../lib/format';
 import type { CaseActivity } from './case.api';
@@ -30,7 +30,7 @@ export function Timeline({ items, forCustomer = false, actions }: { items: reado
       {items.map((a) => {
         const tone = a.direction === 'inbound' ? styles.customer : a.direction === 'outbound' || a.type === 'resolution' ? styles.outbound : styles.internal;
         return (
-          <li key={a.id} className={`${styles.item} ${tone}`}>
+          <li key={a.id} className={mergeClasses(styles.item, tone)}>
             <div className={styles.head}>
               <Text weight="semibold">{who(a, forCustomer)}</Text>
               <Badge appearance="outline" size="small">

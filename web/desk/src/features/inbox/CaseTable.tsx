@@ -1,4 +1,4 @@
-import { makeStyles, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
+import { makeStyles, mergeClasses, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
 import { PriorityBadge, SlaBadge, StatusBadge } from '../../components/Badges';
 import { channelWords, localTime, relativeTime } from '../../lib/format';
 import { Link } from '../../lib/router';
@@ -39,7 +39,7 @@ export function CaseTable({ label, cases, pending, empty, ownerName }: { label: 
                   <div className={styles.stack}>
                     <Link to={`/cases/${c.caseNumber}`}>{c.caseNumber}</Link>
                     <Text>{c.title}</Text>
-                    <Text size={200} className={`${styles.wide} ${styles.channel}`}>
+                    <Text size={200} className={mergeClasses(styles.wide, styles.channel)}>
                       {channelWords(c.channel)}
                     </Text>
                   </div>

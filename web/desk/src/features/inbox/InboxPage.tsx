@@ -1,4 +1,4 @@
-import { Button, makeStyles, Tab, TabList, Text, tokens } from '@fluentui/react-components';
+import { Button, makeStyles, mergeClasses, Tab, TabList, Text, tokens } from '@fluentui/react-components';
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ProblemBar } from '../../components/ProblemBar';
@@ -75,7 +75,7 @@ export function InboxPage({ me }: { me: Me }) {
         <h1 className={styles.title}>Inbox</h1>
         <div className={styles.actions}>
           <Text size={200} className={styles.live} aria-live="polite" title={live ? 'Lists refresh as soon as a case changes' : 'Lists refresh every 15 seconds'}>
-            <span className={`${styles.dot} ${live ? '' : styles.dotOff}`} aria-hidden="true" />
+            <span className={mergeClasses(styles.dot, !live && styles.dotOff)} aria-hidden="true" />
             {live ? 'Live' : 'Refreshing every 15 s'}
           </Text>
           {works && (

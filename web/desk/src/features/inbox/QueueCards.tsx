@@ -1,4 +1,4 @@
-import { Card, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { Card, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import type { QueueList } from './inbox.api';
 
 const useStyles = makeStyles({
@@ -20,7 +20,7 @@ export function QueueCards({ queues, selected, onSelect }: { queues: QueueList['
       {queues.map((q) => (
         <Card
           key={q.id}
-          className={`${styles.queue} ${selected === q.id ? styles.queueSelected : ''}`}
+          className={mergeClasses(styles.queue, selected === q.id && styles.queueSelected)}
           onClick={() => toggle(q.id)}
           aria-pressed={selected === q.id}
           role="button"
@@ -43,7 +43,7 @@ export function QueueCards({ queues, selected, onSelect }: { queues: QueueList['
                 <span className={styles.number}>{q.counts.inProgress}</span>
                 <Text size={200}>in progress</Text>
               </span>
-              <span className={`${styles.count} ${q.counts.slaAtRisk > 0 ? styles.risk : ''}`}>
+              <span className={mergeClasses(styles.count, q.counts.slaAtRisk > 0 && styles.risk)}>
                 <span className={styles.number}>{q.counts.slaAtRisk}</span>
                 <Text size={200}>SLA at risk</Text>
               </span>
