@@ -3,7 +3,19 @@ import type { CaseWorkService } from '../services/case-work.service';
 import { actorOf } from './auth-context';
 import { caseNumberParams } from './case.schemas';
 import { sendProblem } from './problem';
+import type { RouteDeclaration } from './route';
 import { parseOrProblem } from './validation';
+
+/** The stream as the OpenAPI document and the authorization matrix see it (registered by hand below). */
+export const caseEventsDeclaration: RouteDeclaration = {
+  method: 'get',
+  path: '/cases/{caseNumber}/events',
+  tag: 'Cases',
+  summary: "Server-sent events with the case's version whenever it changes (an open case page); the stream ends after 55 s, reconnect",
+  roles: 'signed-in',
+  params: caseNumberParams,
+  responses: { 200: { description: '`event: version` with `{"caseNumber", "version", "status"}`: at once, then on every change', mediaType: 'text/event-stream' } },
+};
 
 /**
  * GET /cases/{n}/events: server-sent events that say when the case changed (its read-model

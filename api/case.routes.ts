@@ -11,7 +11,7 @@ import type { CaseAction, CaseActionPayloads, CaseWorkService } from '../service
 import { activitiesFor, recordFor, stateFor } from '../services/customer-view';
 import { ForbiddenError, NotFoundError, ValidationError } from '../services/errors';
 import { caseTimelineSchema, rawHistorySchema } from './case-history.schemas';
-import { actionBodies, activityParams, caseListSchema, caseNumberParams, caseRecordSchema, idempotencyKey, listCasesQuery, openCaseBody, stepParams } from './case.schemas';
+import { actionBodies, activityParams, caseListSchema, caseNumberParams, caseRecordSchema, idempotencyKey, listCasesQuery, openCaseBody, stepParams, takeNextBody } from './case.schemas';
 import { defineRoute, type RouteDefinition, type RouteResult } from './route';
 
 export interface CaseRouteDependencies {
@@ -154,6 +154,24 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
           offset,
         );
         return { status: 200, body: { ...page, items: page.items.map((item) => recordFor(actor!, item)), limit, offset } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/take-next',
+      tag: 'Case actions',
+      summary: "Take next: accept the most urgent case waiting in the caller's queues (the nearest running deadline, then priority, then age)",
+      roles: STAFF,
+      body: takeNextBody,
+      responses: { 200: { description: 'The case now in your work (two agents never get the same one)', schema: caseRecordSchema, headers: { Location: 'The case: /cases/{caseNumber}' } } },
+      errors: {
+        404: "Nothing waits in the caller's queues (or the queue given), or the caller is in no queue",
+        422: 'queueId is not a queue the caller is a member of',
+      },
+      reachesTemporal: true,
+      handler: async ({ actor, body }) => {
+        const taken = await deps.caseWork.takeNext(actor!, body.queueId);
+        return { status: 200, body: recordFor(actor!, taken), headers: { location: `/cases/${taken.caseNumber}` } };
       },
     }),
     defineRoute({

@@ -117,6 +117,9 @@ export const actionBodies = {
   survey: z.object({ rating: z.number().int().min(1).max(5), comment: z.string().max(2_000).default('') }).strict(),
 };
 
+/** POST /cases/take-next: from one of the caller's queues, or (without queueId) from any of them. */
+export const takeNextBody = z.object({ queueId: uuid().optional().describe('One of the queues the caller is a member of; omit for all of them') }).strict();
+
 export const activityParams = caseNumberParams.extend({ activityId: uuid() });
 /** The steps an agent ticks; the others complete by themselves (from the case details, or by resolving). */
 const AGENT_STEPS = STEP_IDS.filter((id) => stepDefinition(id).completion === 'agent');

@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import type { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { authRouteDeclarations } from './auth.docs';
+import { caseEventsDeclaration } from './case-events.route';
+import { caseListEventsDeclaration } from './case-list-events.route';
 import { healthRouteDeclaration } from './health.route';
 import type { RouteDeclaration, RouteDefinition } from './route';
 import { openApiDocument } from './openapi';
@@ -67,7 +69,7 @@ export const docsRouteDeclarations: readonly RouteDeclaration[] = [
  * The routes registered by hand rather than through registerRoutes: sign-in (api/auth.ts), health
  * and the docs. The document and the authorization matrix take them with the declared routes.
  */
-export const handRegisteredRoutes: readonly RouteDeclaration[] = [...authRouteDeclarations, healthRouteDeclaration, ...docsRouteDeclarations];
+export const handRegisteredRoutes: readonly RouteDeclaration[] = [...authRouteDeclarations, healthRouteDeclaration, ...docsRouteDeclarations, caseListEventsDeclaration, caseEventsDeclaration];
 
 /** GET /openapi.json (the document, generated from the routes' zod schemas) and GET /docs. */
 export function registerDocsRoutes(server: Server, routes: readonly RouteDefinition[], version: string): void {

@@ -15,7 +15,7 @@ import type { KnowledgeService } from '../services/knowledge.service';
  */
 export interface BotServices {
   readonly cases: Pick<CaseService, 'openCase'>;
-  readonly caseWork: Pick<CaseWorkService, 'getState' | 'act'>;
+  readonly caseWork: Pick<CaseWorkService, 'getState' | 'act' | 'takeNext'>;
   readonly knowledge: Pick<KnowledgeService, 'search' | 'suggestForProblem'>;
   /** "my cases". */
   readonly caseRecords: Pick<CaseRepository, 'list'>;
@@ -24,7 +24,7 @@ export interface BotServices {
   /** Whether the chatting user's account is disabled (checked on every turn). */
   readonly accounts: Pick<UserAccountStatusRepository, 'findAccountStatus'>;
   /** Queue names and counts, the cases waiting in them, the SLA at-risk list. */
-  readonly queues: Pick<QueueRepository, 'list' | 'findById' | 'listByIds' | 'findByName' | 'counts' | 'waitingCaseNumbers' | 'slaAtRiskCases'>;
+  readonly queues: Pick<QueueRepository, 'list' | 'findById' | 'listByIds' | 'findByName' | 'counts' | 'slaAtRiskCases'>;
   readonly products: Pick<DirectoryRepository, 'listProducts' | 'findProductId' | 'productCodes'>;
   /** "send KA-01002". */
   readonly articles: Pick<KnowledgeRepository, 'findByNumber'>;

@@ -18,3 +18,27 @@ export function caseScopeFor(actor: Actor): CaseScope {
       return { kind: 'all' };
   }
 }
+
+/** The facts of a case that decide who sees it (as whereCaseVisible in db/ reads them). */
+export interface CaseVisibilityFacts {
+  readonly queueId: string | null;
+  readonly ownerUserId: string | null;
+  readonly customerContactId: string | null;
+  readonly customerAccountId: string | null;
+  readonly contactAccountId: string | null;
+}
+
+/** Whether `scope` sees a case with these facts: the same rule as whereCaseVisible, in memory. */
+export function isInScope(scope: CaseScope, facts: CaseVisibilityFacts): boolean {
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'customer':
+      return (
+        (scope.contactId !== null && facts.customerContactId === scope.contactId) ||
+        (scope.accountId !== null && (facts.customerAccountId === scope.accountId || facts.contactAccountId === scope.accountId))
+      );
+    case 'agent':
+      return facts.ownerUserId === scope.userId || (facts.queueId !== null && scope.queueIds.includes(facts.queueId));
+  }
+}

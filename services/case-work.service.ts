@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { isStaffRole, type Actor } from '../domain/actor';
+import { isStaff, isStaffRole, type Actor } from '../domain/actor';
 import type * as Commands from '../domain/case-commands';
 import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
 import type { KnowledgeRepository } from '../db/repositories/knowledge.repository';
@@ -71,7 +71,7 @@ export interface CaseWorkDependencies {
   readonly temporal: Client;
   readonly cases: CaseRepository;
   /** The records an action names: the target queue, the assignee, the linked article. */
-  readonly queues: Pick<QueueRepository, 'findById'>;
+  readonly queues: Pick<QueueRepository, 'findById' | 'waitingCaseNumbers'>;
   readonly users: Pick<UserRepository, 'findRole'>;
   readonly knowledge: Pick<KnowledgeRepository, 'findPublishedById'>;
   readonly products: { productExists(id: string): Promise<boolean> };
@@ -85,6 +85,9 @@ export interface CaseWorkDependencies {
  * (the target queue, the assignee, the article), then sends the workflow Update and turns its
  * refusal into a typed error.
  */
+/** How many waiting cases take next tries per round before it says nothing waits. */
+const TAKE_NEXT_CANDIDATES = 10;
+
 export function createCaseWorkService(deps: CaseWorkDependencies) {
   const answerWithinMs = deps.answerWithinMs ?? 10_000;
   /** Runs a call to the case's workflow with a deadline, so a missing worker means 503, not a hang. */
@@ -128,7 +131,7 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
     return command;
   }
 
-  return {
+  const service = {
     /** The case as its workflow sees it now: stage and steps, owner, queue, SLA clocks, open activities. */
     async getState(caseNumber: string, actor: Actor): Promise<CaseView> {
       const record = await visibleCase(caseNumber, actor);
@@ -144,6 +147,39 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
 
     /** The case's read-model row, if the caller may see it. */
     get: visibleCase,
+
+    /**
+     * Take next: accepts the most urgent case waiting in the caller's queues (or in `queueId`, one of
+     * them). The candidates come from the read model, which may lag; the accept Update decides, so
+     * when two agents race for one case the workflow refuses the second, who gets the next
+     * candidate. NotFoundError when nothing waits.
+     */
+    async takeNext(actor: Actor, queueId?: string): Promise<CaseRecord> {
+      if (!isStaff(actor)) throw new ForbiddenError('only agents, supervisors and administrators take cases');
+      if (queueId !== undefined && !actor.queueIds.includes(queueId)) throw new ValidationError('you are not a member of that queue', 'queueId');
+      const queueIds = queueId === undefined ? actor.queueIds : [queueId];
+      if (queueIds.length === 0) throw new NotFoundError('you are not a member of any queue, so there is nothing to take');
+      const tried = new Set<string>();
+      // Two rounds: a candidate lost to another agent is usually still "waiting" in a lagging read model.
+      for (let round = 0; round < 2; round++) {
+        const candidates = (await deps.queues.waitingCaseNumbers(queueIds, TAKE_NEXT_CANDIDATES)).filter((n) => !tried.has(n));
+        for (const caseNumber of candidates) {
+          tried.add(caseNumber);
+          let view: CaseView;
+          try {
+            view = await service.act(caseNumber, actor, 'accept', {});
+          } catch (error) {
+            // Taken by someone else first, moved, or closed meanwhile: the next one.
+            if (error instanceof ConflictError || error instanceof ForbiddenError || error instanceof NotFoundError) continue;
+            throw error;
+          }
+          const record = await visibleCase(caseNumber, actor);
+          return { ...record, ownerUserId: view.ownerUserId ?? actor.userId, status: view.status };
+        }
+        if (candidates.length === 0) break;
+      }
+      throw new NotFoundError(queueId === undefined ? 'nothing is waiting in your queues' : 'nothing is waiting in that queue');
+    },
 
     /**
      * `idempotencyKey` (the API's Idempotency-Key) becomes the Update's id: Temporal runs an
@@ -174,6 +210,7 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
       }
     },
   };
+  return service;
 }
 
 export type CaseWorkService = ReturnType<typeof createCaseWorkService>;

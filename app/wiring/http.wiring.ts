@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Server } from 'restify';
 import { createAuthenticator, createRateLimiter, registerAuthRoutes } from '../../api/auth';
 import { registerCaseEvents } from '../../api/case-events.route';
+import { registerCaseListEvents } from '../../api/case-list-events.route';
 import { caseRoutes } from '../../api/case.routes';
 import { knowledgeRoutes } from '../../api/knowledge.routes';
 import { createMetrics, registerMetricsRoute, type AppMetrics } from '../../api/metrics.route';
@@ -26,6 +27,7 @@ import { createQueueRepository } from '../../db/repositories/queue.repository';
 import { createRoutingRuleRepository } from '../../db/repositories/routing-rule.repository';
 import { createSlaPolicyRepository } from '../../db/repositories/sla-policy.repository';
 import { findSurveyByTokenHash } from '../../db/repositories/survey.repository';
+import { createCaseListChanges } from '../../services/case-list-changes';
 import { createSurveyAnswerService } from '../../services/survey-answer.service';
 import { createRecordsService, type RecordsService } from '../../services/records.service';
 import type { AppServices } from './services.wiring';
@@ -56,6 +58,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
   const { services } = deps;
   const metrics = deps.metrics ?? createAppMetrics(services.db);
   const surveys = surveyAnswersFor(services);
+  const listChanges = createCaseListChanges({ recentlyChanged: (seconds) => services.caseRecords.recentlyChanged(seconds), logger: deps.logger });
   return createApiServer({
     logger: deps.logger,
     version: '0.1.0',
@@ -67,7 +70,7 @@ export function createHttpApp(deps: HttpAppDependencies): Server {
     // user's turns from a few addresses: /api/messages gets 200/s (burst 400) per address.
     rateLimit: createRateLimiter({ channels: { matches: (path) => path === BOT_MESSAGES_PATH, burst: 400, rate: 200 } }),
     definitions: apiRouteDefinitions(services),
-    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), (server) => registerSurveyPages(server, surveys), (server) => registerWebApp(server), (server) => registerCaseEvents(server, services.caseWork), ...(deps.channelRoutes ?? [])],
+    routes: [(server) => registerAuthRoutes(server, services.auth), (server) => registerMetricsRoute(server, metrics), (server) => registerSurveyPages(server, surveys), (server) => registerWebApp(server), (server) => registerCaseListEvents(server, listChanges), (server) => registerCaseEvents(server, services.caseWork), ...(deps.channelRoutes ?? [])],
   });
 }
 

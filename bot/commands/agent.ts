@@ -1,6 +1,6 @@
 import { MessageFactory } from 'botbuilder';
 import { isStaff } from '../../domain/actor';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../services/errors';
+import { NotFoundError } from '../../services/errors';
 import { articlesCard } from '../cards/articles-card';
 import { reply } from '../replies';
 import { act, caseOf, explain, needCase, showCase, staffOnly, type CommandHandler, type CommandHandlers } from './command-context';
@@ -20,24 +20,20 @@ const myQueues: CommandHandler = async (ctx) => {
   return reply(turn, `Your queues:\n\n${lines.join('\n')}`, ['take next']);
 };
 
-/** Accepts the oldest waiting case of the agent's queues that is still free. */
+/** Accepts the most urgent waiting case of the agent's queues that is still free (the same take next as POST /cases/take-next). */
 const takeNext: CommandHandler = async (ctx) => {
   if (!(await staffOnly(ctx))) return;
   const { actor, services, turn } = ctx;
   if (actor.queueIds.length === 0) return reply(turn, 'You are not a member of any queue, so there is nothing to take.');
-  const waiting = await services.queues.waitingCaseNumbers(actor.queueIds, 10);
-  for (const candidate of waiting) {
-    try {
-      await services.caseWork.act(candidate, actor, 'accept', {});
-    } catch (error) {
-      // Someone else took it first, or it closed: try the next one.
-      if (error instanceof ConflictError || error instanceof ForbiddenError || error instanceof NotFoundError) continue;
-      throw error;
-    }
-    ctx.conversation.currentCase = candidate;
-    return showCase(ctx, candidate, 'You took');
+  let taken: string;
+  try {
+    taken = (await services.caseWork.takeNext(actor)).caseNumber;
+  } catch (error) {
+    if (error instanceof NotFoundError) return reply(turn, 'Nothing is waiting in your queues. 🎉', ['my queues']);
+    throw error;
   }
-  return reply(turn, 'Nothing is waiting in your queues. 🎉', ['my queues']);
+  ctx.conversation.currentCase = taken;
+  return showCase(ctx, taken, 'You took');
 };
 
 const accept: CommandHandler = async (ctx, { entities }) => {

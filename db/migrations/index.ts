@@ -15,6 +15,7 @@ import * as caseRequestFingerprint from './0013_case_request_fingerprint';
 import * as caseProblems from './0014_case_problems';
 import * as signInAudit from './0015_sign_in_audit';
 import * as emailMessageSender from './0016_email_message_sender';
+import * as casesUpdatedAt from './0017_cases_updated_at';
 
 /**
  * Every migration, keyed by the name recorded in knex_migrations. Keys are applied in sorted order
@@ -37,4 +38,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '0014_case_problems': caseProblems,
   '0015_sign_in_audit': signInAudit,
   '0016_email_message_sender': emailMessageSender,
+  '0017_cases_updated_at': casesUpdatedAt,
 };

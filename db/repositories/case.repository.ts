@@ -52,6 +52,18 @@ export interface CaseOwnership {
   readonly contactAccountId: string | null;
 }
 
+/** A case whose read-model row was just written, with the facts that decide who may see it. */
+export interface CaseChange {
+  readonly caseNumber: string;
+  readonly version: number;
+  readonly queueId: string | null;
+  readonly ownerUserId: string | null;
+  readonly customerContactId: string | null;
+  readonly customerAccountId: string | null;
+  /** The account of the case's contact customer, if it belongs to one. */
+  readonly contactAccountId: string | null;
+}
+
 /** Which cases a caller may see: every row, a customer's own and their account's, or an agent's queues and own. */
 export type CaseScope =
   | { readonly kind: 'all' }
@@ -226,6 +238,38 @@ export function createCaseRepository(db: Database) {
         .limit(limit)
         .offset(offset);
       return { items: rows.map(toRecord), total: Number(total) };
+    },
+
+    /**
+     * The cases whose row was written in the last `seconds` (at most `limit`, the latest first):
+     * an index range scan on updated_at, however many cases there are.
+     */
+    async recentlyChanged(seconds: number, limit = 5_000): Promise<CaseChange[]> {
+      const rows = await db('cases as k')
+        .leftJoin('contacts as c', 'c.id', 'k.customer_contact_id')
+        .where('k.updated_at', '>', db.raw('now() - make_interval(secs => ?)', [seconds]))
+        .orderBy('k.updated_at', 'desc')
+        .limit(limit)
+        .select<
+          {
+            case_number: string;
+            version: number;
+            queue_id: string | null;
+            owner_user_id: string | null;
+            customer_contact_id: string | null;
+            customer_account_id: string | null;
+            contact_account_id: string | null;
+          }[]
+        >('k.case_number', 'k.version', 'k.queue_id', 'k.owner_user_id', 'k.customer_contact_id', 'k.customer_account_id', 'c.account_id as contact_account_id');
+      return rows.map((r) => ({
+        caseNumber: r.case_number,
+        version: r.version,
+        queueId: r.queue_id,
+        ownerUserId: r.owner_user_id,
+        customerContactId: r.customer_contact_id,
+        customerAccountId: r.customer_account_id,
+        contactAccountId: r.contact_account_id,
+      }));
     },
 
     async findByCaseNumber(caseNumber: string): Promise<CaseRecord | undefined> {

@@ -93,13 +93,17 @@ export function createQueueRepository(db: Database) {
       );
     },
 
-    /** Numbers of the waiting cases (active, nobody has taken them) in these queues, oldest first, at most `limit`. */
+    /** Numbers of the waiting cases (active, nobody has taken them) in these queues, the most urgent first, at most `limit`. */
     async waitingCaseNumbers(queueIds: readonly string[], limit: number): Promise<string[]> {
       return db('cases')
         .whereIn('queue_id', [...queueIds])
         .where({ status: 'active' })
         .whereNull('owner_user_id')
-        .orderBy([{ column: 'created_at' }, { column: 'case_number' }])
+        // The most urgent first: the nearest deadline still running (the first response until it is
+        // given, then the resolution), then the higher priority, then the oldest.
+        .orderByRaw(
+          "coalesce(case when first_responded_at is null then first_response_by end, resolve_by) asc nulls last, array_position(array['urgent','high','normal','low']::text[], priority) asc, created_at asc, case_number asc",
+        )
         .limit(limit)
         .pluck<string[]>('case_number');
     },

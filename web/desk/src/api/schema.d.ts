@@ -28,6 +28,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/take-next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take next: accept the most urgent case waiting in the caller's queues (the nearest running deadline, then priority, then age)
+         * @description Roles: agent, supervisor, admin.
+         */
+        post: operations["postCasesTakeNext"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseNumber}": {
         parameters: {
             query?: never;
@@ -1354,6 +1374,87 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is not valid, the customer or product does not exist, or the Idempotency-Key was used for a different request */
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    postCasesTakeNext: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description One of the queues the caller is a member of; omit for all of them
+                     */
+                    queueId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The case now in your work (two agents never get the same one) */
+            200: {
+                headers: {
+                    /** @description The case: /cases/{caseNumber} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseNumber: string;
+                        workflowId: string;
+                        title: string;
+                        description: string;
+                        customer: {
+                            /** @enum {string} */
+                            type: "contact" | "account";
+                            id: string;
+                        };
+                        /** @enum {string} */
+                        channel: "phone" | "email" | "web" | "chat" | "facebook" | "twitter" | "iot";
+                        /** @enum {string} */
+                        priority: "low" | "normal" | "high" | "urgent";
+                        productId: string | null;
+                        subject: string | null;
+                        /** @enum {string} */
+                        status: "active" | "on_hold" | "waiting_for_customer" | "resolved" | "cancelled" | "closed";
+                        statusReason: string | null;
+                        /** @enum {string} */
+                        stage: "identify" | "research" | "resolve";
+                        queueId: string | null;
+                        ownerUserId: string | null;
+                        entitlementId: string | null;
+                        isEntitled: boolean;
+                        slaPolicyId: string | null;
+                        routingRuleId: string | null;
+                        slaState: string | null;
+                        firstResponseBy: string | null;
+                        resolveBy: string | null;
+                        firstRespondedAt: string | null;
+                        resolvedAt: string | null;
+                        version: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Only for agent, supervisor, admin */
+            403: components["responses"]["Forbidden"];
+            /** @description Nothing waits in the caller's queues (or the queue given), or the caller is in no queue */
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description queueId is not a queue the caller is a member of */
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];

@@ -19,6 +19,9 @@ const SLA: Record<string, string> = {
 };
 const KPI: Record<string, string> = { first_response: 'First response', resolve: 'Resolution' };
 const ACTIVITY: Record<string, string> = { phone_call: 'Phone call', email: 'Email', task: 'Task', appointment: 'Appointment', note: 'Note', resolution: 'Resolution' };
+const RESOLUTION: Record<string, string> = { problem_solved: 'Problem solved', information_provided: 'Information provided', workaround: 'Workaround' };
+const CHANNEL: Record<string, string> = { phone: 'Phone', email: 'Email', web: 'Web', chat: 'Chat', facebook: 'Facebook', twitter: 'Twitter', iot: 'Device (IoT)' };
+const ROLE: Record<string, string> = { customer: 'Customer', agent: 'Agent', supervisor: 'Supervisor', admin: 'Administrator', operator: 'Operator' };
 
 const words = (table: Record<string, string>, code: string | null | undefined): string => (code ? (table[code] ?? code.replaceAll('_', ' ')) : '—');
 
@@ -28,6 +31,20 @@ export const stageWords = (code: string | null | undefined) => words(STAGE, code
 export const slaWords = (code: string | null | undefined) => words(SLA, code);
 export const kpiWords = (code: string | null | undefined) => words(KPI, code);
 export const activityWords = (code: string | null | undefined) => words(ACTIVITY, code);
+export const resolutionWords = (code: string | null | undefined) => words(RESOLUTION, code);
+export const channelWords = (code: string | null | undefined) => words(CHANNEL, code);
+export const roleWords = (code: string | null | undefined) => words(ROLE, code);
+
+/** "1 h 05 min", "25 min": time spent, as people say it. */
+export function minutesWords(minutes: number | null | undefined): string {
+  if (!minutes) return '0 min';
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return hours === 0 ? `${rest} min` : rest === 0 ? `${hours} h` : `${hours} h ${String(rest).padStart(2, '0')} min`;
+}
+
+/** The codes of a problem's details in words: "customer_confirmed" → "customer confirmed". */
+export const codeWords = (code: string) => code.replaceAll('_', ' ');
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400_000],

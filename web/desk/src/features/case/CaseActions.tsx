@@ -1,8 +1,10 @@
-import { Button, Dropdown, Field, makeStyles, Option, Textarea, tokens } from '@fluentui/react-components';
+import { Button, Dropdown, Field, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Option, Text, Textarea, tokens } from '@fluentui/react-components';
 import { useState, type FormEvent } from 'react';
 import { ProblemBar } from '../../components/ProblemBar';
-import { api, type Me } from '../../lib/api-client';
+import { api } from '../../lib/api-client';
+import { ActivityPanel } from './ActivityPanel';
 import { actionParams, useCaseAction, type CaseRecord, type CaseState } from './case.api';
+import type { CasePermissions } from './case-permissions';
 import { DetailsForm } from './DetailsForm';
 import { KnowledgePanel } from './KnowledgePanel';
 import { WorkflowActions } from './WorkflowActions';
@@ -21,8 +23,11 @@ const RESOLUTION_TYPES = [
 ] as const;
 type ResolutionType = (typeof RESOLUTION_TYPES)[number][0];
 
-/** What the agent can do next: accept; reply, note, tick steps, advance, resolve. Refusals come back with the workflow's reasons. */
-export function CaseActions({ record, state, me }: { record: CaseRecord; state: CaseState | undefined; me: Me }) {
+/**
+ * What the agent can do next: accept; reply, note, log and complete activities, tick steps, advance,
+ * resolve. Only what `can` allows is shown; refusals come back with the workflow's reasons.
+ */
+export function CaseActions({ record, state, can }: { record: CaseRecord; state: CaseState | undefined; can: CasePermissions }) {
   const styles = useStyles();
   const n = record.caseNumber;
   const [reply, setReply] = useState('');
@@ -45,7 +50,7 @@ export function CaseActions({ record, state, me }: { record: CaseRecord; state: 
   const status = state?.status ?? record.status;
   const open = ['active', 'on_hold', 'waiting_for_customer'].includes(status);
   const owner = state?.ownerUserId ?? record.ownerUserId;
-  const mine = owner === me.userId || me.role === 'supervisor' || me.role === 'admin';
+  const openActivities = state?.openActivities ?? [];
   const current = state?.stages?.find((s) => s.current);
   const tickable = (current?.steps ?? []).filter((s) => s.completion === 'agent' && !s.done);
   const submit = (event: FormEvent, run: () => void) => {
@@ -59,15 +64,19 @@ export function CaseActions({ record, state, me }: { record: CaseRecord; state: 
       {!owner && (
         <div className={styles.form}>
           <h2 className={styles.heading}>This case is waiting in its queue</h2>
-          <div className={styles.row}>
-            <Button appearance="primary" onClick={() => accept.mutate(undefined)} disabled={accept.isPending}>
-              {accept.isPending ? 'Accepting…' : 'Accept case'}
-            </Button>
-          </div>
+          {can.accept ? (
+            <div className={styles.row}>
+              <Button appearance="primary" onClick={() => accept.mutate(undefined)} disabled={accept.isPending}>
+                {accept.isPending ? 'Accepting…' : 'Accept case'}
+              </Button>
+            </div>
+          ) : (
+            <Text>{can.assign ? 'Assign it to someone under Manage case.' : 'Only members of its queue can accept it.'}</Text>
+          )}
           <ProblemBar error={accept.error} />
         </div>
       )}
-      {owner && mine && (
+      {can.work && (
         <>
           <form className={styles.form} onSubmit={(e) => submit(e, () => sendReply.mutate(reply.trim(), { onSuccess: () => setReply('') }))}>
             <Field label="Reply to the customer">
@@ -108,8 +117,17 @@ export function CaseActions({ record, state, me }: { record: CaseRecord; state: 
             </div>
             <ProblemBar error={completeStep.error ?? advance.error} />
           </div>
+          <ActivityPanel caseNumber={n} state={state} />
           <form className={styles.form} onSubmit={(e) => submit(e, () => resolve.mutate({ resolutionText: resolution.trim(), resolutionType }))}>
             <h2 className={styles.heading}>Resolve</h2>
+            {openActivities.length > 0 && (
+              <MessageBar intent="warning">
+                <MessageBarBody>
+                  <MessageBarTitle>Complete the open activities first</MessageBarTitle>
+                  {openActivities.map((a) => `“${a.subject}”`).join(', ')}
+                </MessageBarBody>
+              </MessageBar>
+            )}
             <Field label="Resolution">
               <Textarea value={resolution} onChange={(_, d) => setResolution(d.value)} resize="vertical" rows={2} placeholder="What fixed it" />
             </Field>
@@ -133,7 +151,7 @@ export function CaseActions({ record, state, me }: { record: CaseRecord; state: 
           <KnowledgePanel caseNumber={n} />
         </>
       )}
-      {owner && !mine && <p>Another agent works this case.</p>}
+      {owner && !can.work && <p>Another agent works this case.</p>}
     </section>
   );
 }

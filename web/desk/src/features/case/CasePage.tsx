@@ -4,11 +4,13 @@ import { useQuery } from '@tanstack/react-query';
 import { PriorityBadge, SlaBadge, StatusBadge } from '../../components/Badges';
 import { ProblemBar } from '../../components/ProblemBar';
 import { api, unwrap, type Me } from '../../lib/api-client';
-import { kpiWords, localTime, relativeTime, slaWords, stageWords, statusWords } from '../../lib/format';
+import { channelWords, kpiWords, localTime, relativeTime, slaWords, stageWords, statusWords } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { CaseActions } from './CaseActions';
 import { HistoryCard } from './HistoryCard';
-import { useCase, useCaseActivities, useCaseEvents, useCaseState, type CaseRecord, type CaseState } from './case.api';
+import { useCase, useCaseActivities, useCaseEvents, useCaseState, useQueueMembers, type CaseRecord, type CaseState } from './case.api';
+import { casePermissions } from './case-permissions';
+import { ManageCard, ownerName } from './ManageCard';
 import { Timeline } from './Timeline';
 
 export const useCaseStyles = makeStyles({
@@ -102,11 +104,17 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
   const activities = useCaseActivities(caseNumber);
   useCaseEvents(caseNumber);
   const customer = useCustomer(record.data?.customer);
+  const staff = me.role !== 'operator';
+  const members = useQueueMembers(state.data?.queueId ?? record.data?.queueId ?? null, staff && !!record.data);
   if (record.error) return <ProblemBar error={record.error} />;
   if (!record.data) return <Spinner label={`Loading ${caseNumber}…`} />;
   const c = record.data;
-  const owner = state.data?.ownerUserId ?? c.ownerUserId;
+  // The workflow's own view first (an action's answer, or /state); the read model may lag a moment.
+  const owner = state.data?.ownerUserId !== undefined ? state.data.ownerUserId : c.ownerUserId;
   const status = state.data?.status ?? c.status;
+  const priority = state.data?.priority ?? c.priority;
+  const queueId = state.data?.queueId !== undefined ? state.data.queueId : c.queueId;
+  const can = casePermissions(me, { customer: c.customer, customerAccountId: null, queueId, ownerUserId: owner, status });
   return (
     <>
       <Link to="/inbox" className={styles.back}>
@@ -117,7 +125,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
         <h1 className={styles.title}>{c.title}</h1>
         <div className={styles.badges}>
           <StatusBadge status={status} />
-          <PriorityBadge priority={c.priority} />
+          <PriorityBadge priority={priority} />
           <Badge appearance="outline">Stage: {stageWords(state.data?.stage ?? c.stage)}</Badge>
           <SlaBadge state={c.slaState} />
         </div>
@@ -125,7 +133,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
       <div className={styles.layout}>
         <div className={styles.column}>
           <Card className={styles.card}>
-            {me.role === 'operator' ? <Text>Operators look; agents act. The workflow history is below.</Text> : <CaseActions record={c} state={state.data} me={me} />}
+            {me.role === 'operator' ? <Text>Operators look; agents act. The workflow history is below.</Text> : <CaseActions record={{ ...c, queueId }} state={state.data} can={can} />}
             {!['active', 'on_hold', 'waiting_for_customer'].includes(status) && <Text>This case is {statusWords(status).toLowerCase()}.</Text>}
           </Card>
           <section aria-labelledby="timeline-title">
@@ -137,6 +145,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
           </section>
         </div>
         <div className={styles.column}>
+          {staff && <ManageCard record={{ ...c, queueId }} status={status} owner={owner} priority={priority} me={me} can={can} />}
           <Card className={styles.card}>
             <h2 className={styles.h2}>Details</h2>
             <dl className={styles.facts}>
@@ -146,9 +155,9 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
                 {customer.data?.detail ? <Text size={200}> · {customer.data.detail}</Text> : null}
               </dd>
               <dt>Owner</dt>
-              <dd>{owner ? (owner === me.userId ? 'You' : 'Another agent') : 'Nobody yet'}</dd>
+              <dd>{ownerName(owner, me, members.data ?? [])}</dd>
               <dt>Channel</dt>
-              <dd style={{ textTransform: 'capitalize' }}>{c.channel}</dd>
+              <dd>{channelWords(c.channel)}</dd>
               <dt>Opened</dt>
               <dd>
                 {relativeTime(c.createdAt)} ({localTime(c.createdAt)})

@@ -1,5 +1,6 @@
-import { Badge, makeStyles, Text, tokens } from '@fluentui/react-components';
-import { activityWords, localTime, relativeTime } from '../../lib/format';
+import { Badge, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
+import type { ReactNode } from 'react';
+import { activityWords, localTime, minutesWords, relativeTime, resolutionWords } from '../../lib/format';
 import type { CaseActivity } from './case.api';
 
 const useStyles = makeStyles({
@@ -21,7 +22,7 @@ function who(a: CaseActivity, forCustomer: boolean): string {
 }
 
 /** The case's activities, oldest first: what was said to and by the customer, and (for staff) the team's own record. */
-export function Timeline({ items, forCustomer = false }: { items: readonly CaseActivity[]; forCustomer?: boolean }) {
+export function Timeline({ items, forCustomer = false, actions }: { items: readonly CaseActivity[]; forCustomer?: boolean; actions?: (activity: CaseActivity) => ReactNode }) {
   const styles = useStyles();
   if (items.length === 0) return <Text>Nothing has happened on this case yet.</Text>;
   return (
@@ -29,7 +30,7 @@ export function Timeline({ items, forCustomer = false }: { items: readonly CaseA
       {items.map((a) => {
         const tone = a.direction === 'inbound' ? styles.customer : a.direction === 'outbound' || a.type === 'resolution' ? styles.outbound : styles.internal;
         return (
-          <li key={a.id} className={`${styles.item} ${tone}`}>
+          <li key={a.id} className={mergeClasses(styles.item, tone)}>
             <div className={styles.head}>
               <Text weight="semibold">{who(a, forCustomer)}</Text>
               <Badge appearance="outline" size="small">
@@ -42,10 +43,16 @@ export function Timeline({ items, forCustomer = false }: { items: readonly CaseA
               )}
               <Text size={200} className={styles.time} title={localTime(a.createdAt)}>
                 {relativeTime(a.createdAt)} · {localTime(a.createdAt)}
+                {!forCustomer && a.minutesSpent ? ` · ${minutesWords(a.minutesSpent)} spent` : ''}
               </Text>
             </div>
-            {a.subject && !/^(Reply to the customer|Information from the customer)$/.test(a.subject) && <Text weight="medium">{a.subject}</Text>}
+            {a.type === 'resolution' ? (
+              <Text weight="medium">{resolutionWords(a.subject)}</Text>
+            ) : (
+              a.subject && !/^(Reply to the customer|Information from the customer)$/.test(a.subject) && <Text weight="medium">{a.subject}</Text>
+            )}
             {a.body && <p className={styles.body}>{a.body}</p>}
+            {actions?.(a)}
           </li>
         );
       })}

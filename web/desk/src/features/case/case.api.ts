@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { paths } from '../../api/schema';
 import { api, idempotencyKey, unwrap } from '../../lib/api-client';
-import { getToken } from '../../lib/session';
+import { followEvents } from '../../lib/event-stream';
 
 export type CaseRecord = paths['/cases/{caseNumber}']['get']['responses'][200]['content']['application/json'];
 
@@ -11,9 +11,11 @@ export interface CaseState {
   readonly status: string;
   readonly stage: string;
   readonly ownerUserId?: string | null;
+  readonly queueId?: string | null;
+  readonly priority?: string;
   readonly stages?: readonly { stage: string; label: string; current: boolean; steps: readonly { id: string; label: string; completion: string; done: boolean }[] }[];
   readonly kpis?: readonly { kpi: string; status: string; failureAt: string | null; warningAt: string | null; succeededAt: string | null; pausedAt: string | null }[];
-  readonly openActivities?: readonly { id: string; subject: string }[];
+  readonly openActivities?: readonly { id: string; type: string; subject: string; minutesSpent: number; dueAt: string | null }[];
   readonly survey?: { rating: number | null; answeredAt: string | null } | null;
   readonly resolution?: { resolutionText: string; resolutionType: string } | null;
 }
@@ -76,44 +78,31 @@ export function useCaseAction<V>(caseNumber: string, send: (key: string, vars: V
 export const actionParams = (caseNumber: string, key: string) => ({ path: { caseNumber }, header: { 'Idempotency-Key': key } });
 
 /**
- * Follows GET /cases/{n}/events (server-sent events, read with fetch so the bearer token goes
- * along) and refreshes the case's queries when it changes; reconnects when a stream ends.
+ * Follows GET /cases/{n}/events (server-sent events) and refreshes the case's queries when its
+ * version moves; reconnects when a stream ends.
  */
 export function useCaseEvents(caseNumber: string): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     const abort = new AbortController();
     let last: number | null = null;
-    const follow = async () => {
-      while (!abort.signal.aborted) {
-        try {
-          const response = await fetch(`/cases/${encodeURIComponent(caseNumber)}/events`, { headers: { authorization: `Bearer ${getToken() ?? ''}`, accept: 'text/event-stream' }, signal: abort.signal });
-          if (!response.ok || !response.body) throw new Error(`events: ${response.status}`);
-          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-          let buffer = '';
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            buffer += value;
-            let cut: number;
-            while ((cut = buffer.indexOf('\n\n')) >= 0) {
-              const data = /^data: (.*)$/m.exec(buffer.slice(0, cut))?.[1];
-              buffer = buffer.slice(cut + 2);
-              const version = data ? (JSON.parse(data) as { version?: number }).version : undefined;
-              if (typeof version === 'number' && version !== last) {
-                if (last !== null) await queryClient.invalidateQueries({ queryKey: ['case', caseNumber] });
-                last = version;
-              }
-            }
-          }
-        } catch {
-          if (abort.signal.aborted) return;
-          // The server is away or refused: try again a little later; polling still refreshes the page.
-          await new Promise((resolve) => setTimeout(resolve, 5_000));
-        }
+    void followEvents(`/cases/${encodeURIComponent(caseNumber)}/events`, abort.signal, async ({ data }) => {
+      const version = (data as { version?: unknown }).version;
+      if (typeof version === 'number' && version !== last) {
+        if (last !== null) await queryClient.invalidateQueries({ queryKey: ['case', caseNumber] });
+        last = version;
       }
-    };
-    void follow();
+    });
     return () => abort.abort();
   }, [caseNumber, queryClient]);
+}
+
+/** The members of a queue (to assign a case to, and to name its owner); off when `enabled` is false or there is no queue. */
+export function useQueueMembers(queueId: string | null, enabled = true) {
+  return useQuery({
+    queryKey: ['queue', queueId, 'members'],
+    enabled: enabled && queueId !== null,
+    queryFn: async () => unwrap(await api.GET('/queues/{id}/members', { params: { path: { id: queueId! } } })).items,
+    staleTime: 60_000,
+  });
 }
