@@ -19,6 +19,12 @@ export interface ReplayCheckDependencies {
   readonly workflowBundle: () => Promise<WorkflowBundleOption>;
 }
 
+/**
+ * A traced run's workflow code hands its spans to the worker's `exporter` sink
+ * (workflows/tracing.interceptors.ts); a replay sends none, but the sink must exist or every call logs an error.
+ */
+const REPLAY_SINKS = { exporter: { export: { fn: (): void => undefined } } };
+
 const CASE_PREFIX = 'case-';
 const caseNumberOf = (workflowId: string): string => (workflowId.startsWith(CASE_PREFIX) ? workflowId.slice(CASE_PREFIX.length) : workflowId);
 const OPEN_CASES_QUERY = "WorkflowType = 'caseWorkflow' AND ExecutionStatus = 'Running'";
@@ -46,7 +52,7 @@ export function createReplayCheck(deps: ReplayCheckDependencies) {
     const histories = (async function* () {
       for (const workflowId of found) yield { workflowId, history: await deps.temporal.workflow.getHandle(workflowId).fetchHistory() };
     })();
-    for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'caseflow-replay-check' }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'caseflow-replay-check', sinks: REPLAY_SINKS }, histories)) {
       verdicts.push({
         caseNumber: caseNumberOf(result.workflowId),
         workflowId: result.workflowId,
