@@ -1,15 +1,15 @@
 import { Badge, Card, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
 import { CheckmarkCircleRegular, CircleRegular } from '@fluentui/react-icons';
-import { useQuery } from '@tanstack/react-query';
 import { PriorityBadge, SlaBadge, StatusBadge } from '../../components/Badges';
 import { ProblemBar } from '../../components/ProblemBar';
-import { api, unwrap, type Me } from '../../lib/api-client';
+import { type Me } from '../../lib/api-client';
 import { channelWords, kpiWords, localTime, relativeTime, slaWords, stageWords, statusWords } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { CaseActions } from './CaseActions';
 import { HistoryCard } from './HistoryCard';
-import { useCase, useCaseActivities, useCaseEvents, useCaseState, useQueueMembers, type CaseRecord, type CaseState } from './case.api';
+import { useCase, useCaseActivities, useCaseEvents, useCaseState, useQueueMembers, type CaseState } from './case.api';
 import { casePermissions } from './case-permissions';
+import { CustomerCard } from '../customer/CustomerCard';
 import { ManageCard, ownerName } from './ManageCard';
 import { Timeline } from './Timeline';
 
@@ -29,22 +29,6 @@ export const useCaseStyles = makeStyles({
   done: { color: tokens.colorPaletteGreenForeground1 },
   description: { whiteSpace: 'pre-wrap', margin: 0, overflowWrap: 'anywhere' },
 });
-
-function useCustomer(customer: CaseRecord['customer'] | undefined) {
-  return useQuery({
-    queryKey: ['customer', customer?.type, customer?.id],
-    enabled: !!customer,
-    queryFn: async () => {
-      if (customer!.type === 'contact') {
-        const c = unwrap(await api.GET('/contacts/{id}', { params: { path: { id: customer!.id } } }));
-        return { name: c.fullName, detail: c.email ?? c.phone ?? '' };
-      }
-      const a = unwrap(await api.GET('/accounts/{id}', { params: { path: { id: customer!.id } } }));
-      return { name: a.name, detail: 'Account' };
-    },
-    staleTime: 300_000,
-  });
-}
 
 /** The SLA clocks: when each is due, relative and in the viewer's time zone, or how it ended. */
 export function SlaCard({ state }: { state: CaseState | undefined }) {
@@ -103,7 +87,6 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
   const state = useCaseState(caseNumber);
   const activities = useCaseActivities(caseNumber);
   useCaseEvents(caseNumber);
-  const customer = useCustomer(record.data?.customer);
   const staff = me.role !== 'operator';
   const members = useQueueMembers(state.data?.queueId ?? record.data?.queueId ?? null, staff && !!record.data);
   if (record.error) return <ProblemBar error={record.error} />;
@@ -149,11 +132,12 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
           <Card className={styles.card}>
             <h2 className={styles.h2}>Details</h2>
             <dl className={styles.facts}>
-              <dt>Customer</dt>
-              <dd>
-                {customer.data ? customer.data.name : customer.isError ? `A ${c.customer.type} (details not shown to your role)` : '…'}
-                {customer.data?.detail ? <Text size={200}> · {customer.data.detail}</Text> : null}
-              </dd>
+              {!staff && (
+                <>
+                  <dt>Customer</dt>
+                  <dd>A {c.customer.type} (details not shown to operators)</dd>
+                </>
+              )}
               <dt>Owner</dt>
               <dd>{ownerName(owner, me, members.data ?? [])}</dd>
               <dt>Channel</dt>
@@ -178,6 +162,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
               </>
             )}
           </Card>
+          {staff && <CustomerCard facts={c} />}
           <SlaCard state={state.data} />
           <StagesCard state={state.data} />
           {(me.role === 'operator' || me.role === 'supervisor' || me.role === 'admin') && <HistoryCard caseNumber={c.caseNumber} />}

@@ -1,7 +1,8 @@
 import { Button, Card, makeStyles, SearchBox, Text, tokens } from '@fluentui/react-components';
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ProblemBar } from '../../components/ProblemBar';
+import { Snippet } from '../../components/Snippet';
 import { api, unwrap } from '../../lib/api-client';
 import { actionParams, useCaseAction } from './case.api';
 
@@ -13,17 +14,6 @@ const useStyles = makeStyles({
   row: { display: 'flex', gap: '8px', flexWrap: 'wrap' },
   snippet: { color: tokens.colorNeutralForeground2, '& mark': { backgroundColor: tokens.colorPaletteYellowBackground2 } },
 });
-
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#x27;': "'" };
-const unescape = (text: string) => text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (e) => ENTITIES[e] ?? e);
-
-/** The server's snippet (escaped text with <mark> around the matches) as React nodes: no raw HTML injected. */
-function Snippet({ html }: { html: string }): ReactNode {
-  return html.split(/(<mark>.*?<\/mark>)/g).map((part, i) => {
-    const marked = /^<mark>(.*)<\/mark>$/.exec(part);
-    return marked ? <mark key={i}>{unescape(marked[1] ?? '')}</mark> : <span key={i}>{unescape(part)}</span>;
-  });
-}
 
 /** Search the knowledge base (recorded on the case: the Research step), link an article or send it to the customer. */
 export function KnowledgePanel({ caseNumber }: { caseNumber: string }) {
