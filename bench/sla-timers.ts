@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { CaseWriteReader } from '../services/case-writes';
 import { openCase, type OpenedCase } from './api-client';
 import { measureValues } from './measure';
 import { loadNow } from './process-bench';
@@ -114,21 +115,22 @@ function findClock(value: unknown): string | undefined {
   return undefined;
 }
 
-const decoder = new TextDecoder();
-
 function isSlaWarning(type: string, input: readonly unknown[]): boolean {
   return type === 'enqueueNotification' && input.some((item) => typeof item === 'object' && item !== null && (item as { kind?: unknown }).kind === 'sla_warning');
 }
 
-/** When the workflow first scheduled an activity that `matches`, from its history (server time, ms). */
+/**
+ * When the workflow first asked for an activity that `matches`, from its history (server time, ms):
+ * an activity scheduled, or (since the `local-effects` patch) a write of a local batch, whose marker
+ * is recorded once the batch has run.
+ */
 async function scheduledAt(client: Client, workflowId: string, matches: (type: string, input: readonly unknown[]) => boolean): Promise<number | undefined> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const writes = new CaseWriteReader();
   for (const event of history.events ?? []) {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (!scheduled?.activityType?.name) continue;
-    const input = (scheduled.input?.payloads ?? []).map((payload) => (payload.data ? (JSON.parse(decoder.decode(payload.data)) as unknown) : undefined));
-    if (!matches(scheduled.activityType.name, input)) continue;
-    return optionalTsToMs(event.eventTime);
+    for (const fact of writes.read(event)) {
+      if (fact.phase === 'scheduled' && matches(fact.activity, [fact.input])) return optionalTsToMs(event.eventTime);
+    }
   }
   return undefined;
 }
