@@ -174,6 +174,8 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
       (articles) => articles.length > 0,
     );
     expect(linked).toEqual([expect.objectContaining({ articleNumber: 'KA-01002', sentToCustomer: true })]);
+    // …and the case page lists it as sent.
+    await gina.getByRole('region', { name: 'Articles', exact: true }).getByText('Sent to the customer').waitFor();
     await gina.getByRole('button', { name: 'Advance to the next stage' }).click();
     await gina.getByRole('heading', { name: 'Process: Resolve' }).waitFor();
 
@@ -216,6 +218,7 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     await expectAccessible(phone);
     await phone.getByRole('link', { name: new RegExp(caseNumber!) }).click();
     await phone.getByRole('heading', { name: SUBJECT }).waitFor();
+    await phone.getByRole('region', { name: 'Articles we sent you' }).getByText('(KA-01002)').waitFor();
     expect(Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'))).toBeLessThanOrEqual(0);
     await shot(phone, '05-portal-case-390px');
 

@@ -5,6 +5,7 @@ import { ProblemBar } from '../../components/ProblemBar';
 import { type Me } from '../../lib/api-client';
 import { channelWords, kpiWords, localTime, relativeTime, slaWords, stageWords, statusWords } from '../../lib/format';
 import { Link } from '../../lib/router';
+import { ArticlesCard } from './ArticlesCard';
 import { CaseActions } from './CaseActions';
 import { HistoryCard } from './HistoryCard';
 import { useCase, useCaseActivities, useCaseEvents, useCaseState, useQueueMembers, type CaseState } from './case.api';
@@ -164,6 +165,7 @@ export function CasePage({ caseNumber, me }: { caseNumber: string; me: Me }) {
           </Card>
           {staff && <CustomerCard facts={c} />}
           <SlaCard state={state.data} />
+          <ArticlesCard state={state.data} />
           <StagesCard state={state.data} />
           {(me.role === 'operator' || me.role === 'supervisor' || me.role === 'admin') && <HistoryCard caseNumber={c.caseNumber} />}
         </div>

@@ -18,6 +18,10 @@ export interface CaseState {
   readonly openActivities?: readonly { id: string; type: string; subject: string; minutesSpent: number; dueAt: string | null }[];
   readonly survey?: { rating: number | null; answeredAt: string | null } | null;
   readonly resolution?: { resolutionText: string; resolutionType: string } | null;
+  /** Staff: every article linked to the case, and whether it went to the customer. */
+  readonly linkedArticles?: readonly { articleId: string; articleNumber: string; title: string; sentToCustomer: boolean }[];
+  /** The customer's view: the articles support sent them. */
+  readonly articlesSent?: readonly { articleNumber: string; title: string }[];
 }
 
 /** An entry of GET /cases/{n}/activities (customers get fewer fields, and only what is shared with them). */

@@ -5,7 +5,8 @@ import { ProblemBar } from '../../components/ProblemBar';
 import { api } from '../../lib/api-client';
 import { localTime, relativeTime } from '../../lib/format';
 import { Link } from '../../lib/router';
-import { actionParams, useCase, useCaseAction, useCaseActivities, useCaseEvents } from '../case/case.api';
+import { ArticlesCard } from '../case/ArticlesCard';
+import { actionParams, useCase, useCaseAction, useCaseActivities, useCaseEvents, useCaseState } from '../case/case.api';
 import { useCaseStyles } from '../case/CasePage';
 import { Timeline } from '../case/Timeline';
 import { CancelCase, ReopenCase } from './PortalCaseChoices';
@@ -21,6 +22,7 @@ const OPEN = ['active', 'on_hold', 'waiting_for_customer'];
 export function PortalCasePage({ caseNumber }: { caseNumber: string }) {
   const styles = { ...useCaseStyles(), ...useStyles() };
   const record = useCase(caseNumber);
+  const state = useCaseState(caseNumber);
   const activities = useCaseActivities(caseNumber);
   useCaseEvents(caseNumber);
   const [text, setText] = useState('');
@@ -65,6 +67,7 @@ export function PortalCasePage({ caseNumber }: { caseNumber: string }) {
           {activities.data ? <Timeline items={activities.data} forCustomer /> : <Spinner size="small" />}
         </section>
         <div className={styles.column}>
+          <ArticlesCard state={state.data} forCustomer />
           {open ? (
             <Card>
               <form className={styles.form} onSubmit={submit}>
