@@ -12,6 +12,7 @@ const useStyles = makeStyles({
 });
 
 export interface CaseCustomerFacts {
+  readonly caseNumber: string;
   readonly customer: { readonly type: 'contact' | 'account'; readonly id: string };
   readonly entitlementId: string | null;
   readonly isEntitled: boolean;
@@ -19,9 +20,9 @@ export interface CaseCustomerFacts {
 }
 
 /** Who the customer is: the contact, their account, its tier, and what they are entitled to. */
-function useCustomerFacts(customer: CaseCustomerFacts['customer']) {
+function useCustomerFacts(caseNumber: string, customer: CaseCustomerFacts['customer']) {
   return useQuery({
-    queryKey: ['customer-facts', customer.type, customer.id],
+    queryKey: ['case', caseNumber, 'customer', customer.type, customer.id],
     staleTime: 60_000,
     queryFn: async () => {
       const contact = customer.type === 'contact' ? unwrap(await api.GET('/contacts/{id}', { params: { path: { id: customer.id } } })) : null;
@@ -32,9 +33,10 @@ function useCustomerFacts(customer: CaseCustomerFacts['customer']) {
   });
 }
 
-function useEntitlement(id: string | null) {
+/** Keyed under the case: when the case moves (its event stream refreshes ['case', n]), so do the remaining terms. */
+function useEntitlement(caseNumber: string, id: string | null) {
   return useQuery({
-    queryKey: ['entitlement', id],
+    queryKey: ['case', caseNumber, 'entitlement', id],
     enabled: id !== null,
     // The remaining terms change when a case is resolved: keep it fresh.
     staleTime: 10_000,
@@ -49,8 +51,8 @@ function useEntitlement(id: string | null) {
  */
 export function CustomerCard({ facts }: { facts: CaseCustomerFacts }) {
   const styles = useStyles();
-  const who = useCustomerFacts(facts.customer);
-  const entitlement = useEntitlement(facts.entitlementId);
+  const who = useCustomerFacts(facts.caseNumber, facts.customer);
+  const entitlement = useEntitlement(facts.caseNumber, facts.entitlementId);
   const contact = who.data?.contact;
   const account = who.data?.account;
   const e = entitlement.data;
