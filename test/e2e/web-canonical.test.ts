@@ -168,7 +168,7 @@ describe('the canonical scenario in the web app (email in, the desk, the survey 
     await shot(gina, '02-case-page-research');
     await article.getByRole('button', { name: 'Send to customer' }).click();
     // The case page does not list linked articles: the case's state says it was sent.
-    const ginaToken = await app!.login('gina');
+    const ginaToken = await app.login('gina');
     const linked = await eventually(
       async () => ((await (await app!.request('GET', `/cases/${caseNumber!}/state`, { token: ginaToken })).json()) as { linkedArticles: { articleNumber: string; sentToCustomer: boolean }[] }).linkedArticles,
       (articles) => articles.length > 0,

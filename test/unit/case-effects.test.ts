@@ -5,11 +5,11 @@ import { batchSummary } from '../../workflows/summaries';
 
 /** The write activities, each recording that it ran; `refuse` and `fail` name the ones that throw. */
 function writes(ran: string[], behaviour: { refuse?: string; fail?: string } = {}): EffectActivities {
-  const write = (name: string) => async (): Promise<unknown> => {
+  const write = (name: string) => (): Promise<unknown> => {
     ran.push(name);
-    if (behaviour.refuse === name) throw ApplicationFailure.nonRetryable('the database rejected the input: bad product', 'InvalidActivityInput');
-    if (behaviour.fail === name) throw new Error('connection terminated');
-    return name === 'applyResolution' ? { charged: true, remainingTerms: 14 } : undefined;
+    if (behaviour.refuse === name) return Promise.reject(ApplicationFailure.nonRetryable('the database rejected the input: bad product', 'InvalidActivityInput'));
+    if (behaviour.fail === name) return Promise.reject(new Error('connection terminated'));
+    return Promise.resolve(name === 'applyResolution' ? { charged: true, remainingTerms: 14 } : undefined);
   };
   return {
     recordCase: write('recordCase'),
