@@ -79,14 +79,20 @@ afterAll(async () => {
   await temporal?.teardown();
 });
 
-/** The headers a case's workflow was started with and its activities were scheduled with. */
+/**
+ * The headers a case's workflow was started with, its Updates were sent with and its activities were
+ * scheduled with, and how many local activities it ran (since `local-effects` the opening's context
+ * load and writes are local activities: markers, which keep no headers).
+ */
 async function headersOf(app: RunningApp, caseNumber: string) {
   const history = await app.client.workflow.getHandle(caseWorkflowId(caseNumber)).fetchHistory();
   const events = history.events ?? [];
   return {
     history,
     start: Object.keys(events[0]?.workflowExecutionStartedEventAttributes?.header?.fields ?? {}),
+    updates: events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => Object.keys(e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.header?.fields ?? {})),
     activities: events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => Object.keys(e.activityTaskScheduledEventAttributes?.header?.fields ?? {})),
+    localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
   };
 }
 
@@ -111,8 +117,9 @@ describe('tracing with no OTEL_* variable set', () => {
     expect(startTracing({ serviceName: 'caseflow', env: {} })).toBeUndefined();
     expect(startTracing({ serviceName: 'caseflow', env: { OTEL_SERVICE_NAME: 'caseflow', OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' } })).toBeUndefined();
     const caseNumber = await openCase(app, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
-    const { start, activities } = await eventually(() => headersOf(app, caseNumber), (h) => h.activities.length >= 2, 30_000);
+    const { start, updates, activities } = await eventually(() => headersOf(app, caseNumber), (h) => h.localActivities >= 2 && h.updates.length >= 1, 30_000);
     expect(start).not.toContain('_tracer-data');
+    expect(updates.flat()).not.toContain('_tracer-data');
     expect(activities.flat()).not.toContain('_tracer-data');
     // Nothing registered: a span made anywhere in the process records nothing.
     expect(trace.getTracer('probe').startSpan('probe').isRecording()).toBe(false);
@@ -170,8 +177,10 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     const http = one('POST /cases', callerTrace);
     expect(http).toMatchObject({ parentSpanId: callerSpan, kind: 2, service: 'caseflow-tracing-test' });
     expect(http.attributes).toMatchObject({ 'http.route': '/cases', 'http.request.method': 'POST', 'http.response.status_code': 201 });
-    const start = one('StartWorkflow:caseWorkflow', callerTrace);
+    // The case opens by Update-with-Start: one client span starts the run and sends its caseRecorded Update.
+    const start = one('UpdateWithStartWorkflow:caseRecorded', callerTrace);
     expect(start.parentSpanId).toBe(http.spanId);
+    expect(one('HandleUpdate:caseRecorded', callerTrace).parentSpanId).toBe(start.spanId);
 
     // The workflow's spans come out of the sandbox through the worker's sink; the run's span ends with the run.
     const scheduled = named('StartActivity:', callerTrace);
