@@ -33,9 +33,11 @@ export function listen(server: Server, host: string, port: number): Promise<void
       else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new StartupError(`HOST ${host} is not an address of this machine`));
       else reject(error);
     };
-    server.server.once('error', onError);
+    // restify re-emits the HTTP server's 'error' on itself: with no listener there, an address in
+    // use would crash the process with an unhandled 'error' event instead of this one line.
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.server.off('error', onError);
+      server.off('error', onError);
       resolvePromise();
     });
   });

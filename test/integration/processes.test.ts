@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../app/process/network';
+import { createServer } from 'restify';
+import { StartupError } from '../../app/process/lifecycle';
+import { freePort, listen } from '../../app/process/network';
 import { livePidIn, lockDataDir, writePidFile } from '../../app/process/pid-files';
 import { startDevServer } from '../../app/temporal/dev-server';
 
@@ -57,5 +59,21 @@ describe('the embedded dev server', () => {
       await second.stop();
     }
     expect(livePidIn(join(dataDir, 'temporal', 'dev-server.pid'))).toBeNull();
+  });
+});
+
+describe('a taken port', () => {
+  it('is one start-up line naming PORT, not an unhandled restify error event', async () => {
+    const first = createServer();
+    const port = await freePort();
+    await listen(first, '127.0.0.1', port);
+    const second = createServer();
+    try {
+      const refused = await listen(second, '127.0.0.1', port).then(() => undefined, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(StartupError);
+      expect((refused as Error).message).toBe(`PORT ${port} is already in use on 127.0.0.1: stop what holds it or set PORT`);
+    } finally {
+      first.close();
+    }
   });
 });
