@@ -21,6 +21,7 @@ import type { ProcessBenchContext } from './process-bench';
 import { scaleOut, type ScaleReport, type ScaleSettings } from './scale';
 import { evaluateTargets } from './targets';
 import { forgetUsage } from './usage';
+import { serverErrorsIn } from './server-errors';
 
 /**
  * npm run bench [-- --quick] [--max-minutes N] [--database postgres|pglite] [--benchmark NAME …]:
@@ -255,7 +256,10 @@ async function main(): Promise<void> {
   process.stdout.write(formatReport(report));
   const path = writeReport(report, join(__dirname, '..', '..', 'bench', 'results'));
   say(`results written to ${path}`);
-  if (!failed) rmSync(workDir, { recursive: true, force: true });
+  const serverErrors = serverErrorsIn(join(workDir, 'logs'));
+  for (const { file, line } of serverErrors.slice(0, 20)) say(`500 logged in ${file}: ${line}`);
+  if (serverErrors.length > 0) say(`${serverErrors.length} request(s) answered 500; logs are kept in ${join(workDir, 'logs')}`);
+  if (!failed && serverErrors.length === 0) rmSync(workDir, { recursive: true, force: true });
   process.exitCode = failed ? 1 : 0;
 }
 

@@ -204,10 +204,18 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     expect(runSpan!.parentSpanId).toBe(start.spanId);
     expect([...runIds]).toEqual([runSpan!.spanId]);
 
-    const cancelRequest = collector.spans.find((s) => s.name === 'POST /cases/:caseNumber/cancel')!;
-    expect(cancelRequest).toBeDefined();
+    // The request's spans are exported in the API's own batch, which may come after the run's: wait for them too.
+    const cancelRequest = (await eventually(
+      () => Promise.resolve(collector.spans.find((s) => s.name === 'POST /cases/:caseNumber/cancel')),
+      (span) => span !== undefined,
+      30_000,
+    ))!;
     expect(cancelRequest.traceId).not.toBe(callerTrace);
-    const update = collector.spans.find((s) => s.traceId === cancelRequest.traceId && s.name.startsWith('StartWorkflowUpdate:'))!;
+    const update = (await eventually(
+      () => Promise.resolve(collector.spans.find((s) => s.traceId === cancelRequest.traceId && s.name.startsWith('StartWorkflowUpdate:'))),
+      (span) => span !== undefined,
+      30_000,
+    ))!;
     expect(update.parentSpanId).toBe(cancelRequest.spanId);
     const handled = await eventually(
       () => Promise.resolve(collector.spans.find((s) => s.traceId === cancelRequest.traceId && s.name.startsWith('HandleUpdate:'))),
