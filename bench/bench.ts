@@ -22,6 +22,10 @@ import { scaleOut, type ScaleReport, type ScaleSettings } from './scale';
 import { evaluateTargets } from './targets';
 import { forgetUsage } from './usage';
 import { serverErrorsIn } from './server-errors';
+import { chatOpenings, emailOpenings } from './channel-openings';
+import { agentReplies } from './agent-replies';
+import { botTakeNext } from './bot-take-next';
+import { freePort } from '../app/process/network';
 
 /**
  * npm run bench [-- --quick] [--max-minutes N] [--database postgres|pglite] [--benchmark NAME …]:
@@ -137,13 +141,15 @@ async function benchOn(kind: DatabaseKind, temporal: Temporal, bot: { connector:
   const contacts = await prepareRecords(databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: join(dataDir, 'pg') }, CUSTOMERS);
   const namespace = `bench-${kind}`;
   await registerNamespace(temporal.connection, namespace);
+  // The SMTP listener too: cases are also opened by email.
+  const smtpPort = await freePort();
   const app = await startApp({
     temporalAddress: temporal.server.address,
     namespace,
     dataDir,
     databaseUrl,
     // The loopback Connector stands for a Bot Framework channel: on the allow list, as a real channel's would be.
-    extraEnv: { BOT_ALLOWED_SERVICE_URLS: bot.connector.url },
+    extraEnv: { BOT_ALLOWED_SERVICE_URLS: bot.connector.url, SMTP_LISTEN_PORT: String(smtpPort) },
     log: openLog(join(workDir, 'logs', `caseflow-${kind}.log`)),
   });
   const stopApp = { what: `caseflow on ${kind}`, run: () => app.child.stop() };
@@ -161,9 +167,19 @@ async function benchOn(kind: DatabaseKind, temporal: Temporal, bot: { connector:
     settings,
     bot,
   };
-  if (benchmarks.includes('cases')) await isolated('cases', () => caseOpening(context, results));
-  if (benchmarks.includes('actions')) await isolated('actions', () => agentActions(context, results));
-  if (benchmarks.includes('bot')) await isolated('bot', () => botTurns(context, results));
+  if (benchmarks.includes('cases')) {
+    await isolated('cases', () => caseOpening(context, results));
+    await isolated('cases by email', () => emailOpenings(context, results, smtpPort));
+    await isolated('cases by chat', () => chatOpenings(context, results));
+  }
+  if (benchmarks.includes('actions')) {
+    await isolated('actions', () => agentActions(context, results));
+    await isolated('agent replies', () => agentReplies(context, results));
+  }
+  if (benchmarks.includes('bot')) {
+    await isolated('bot', () => botTurns(context, results));
+    await isolated('bot take next', () => botTakeNext(context, results));
+  }
   if (benchmarks.includes('sla')) await isolated('sla', () => slaTimers(context, results));
   cleanups.splice(cleanups.indexOf(stopApp), 1);
   await stopApp.run();

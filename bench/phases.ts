@@ -73,7 +73,7 @@ export interface PhaseResults {
   readonly skipped: Skipped[];
 }
 
-function compare(database: string, benchmark: string, concurrency: number, app: Comparison['app'], baseline: Comparison['baseline'], note?: string): Comparison {
+export function compare(database: string, benchmark: string, concurrency: number, app: Comparison['app'], baseline: Comparison['baseline'], note?: string): Comparison {
   const ratio = (a: number, b: number): number => (b > 0 ? a / b : Number.NaN);
   return {
     database,
@@ -93,7 +93,7 @@ function compare(database: string, benchmark: string, concurrency: number, app: 
 }
 
 /** The users (or cases, or workflows) a load connection takes turns with: 8 slots on 1 connection, 1 each on 8. */
-function slotCycler(slots: number, concurrency: number): (connection: number) => number {
+export function slotCycler(slots: number, concurrency: number): (connection: number) => number {
   const turns = new Map<number, number>();
   return (connection) => {
     const mine = Array.from({ length: slots }, (_, slot) => slot).filter((slot) => slot % concurrency === connection);
@@ -103,14 +103,14 @@ function slotCycler(slots: number, concurrency: number): (connection: number) =>
   };
 }
 
-function limitsFor(context: PhaseContext, label: string, concurrency: number, ratePerSecond?: number): LoadLimits | undefined {
+export function limitsFor(context: PhaseContext, label: string, concurrency: number, ratePerSecond?: number): LoadLimits | undefined {
   const { durationMs, maxCount, deadline } = context.settings;
   if (Date.now() + durationMs > deadline) return undefined;
   return { concurrency, durationMs, maxCount, ...(ratePerSecond ? { ratePerSecond } : {}), onProgress: ticker(`${context.database} ${label} c=${concurrency}`, durationMs) };
 }
 
 let sequence = 0;
-const uniqueId = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${(sequence += 1)}`;
+export const uniqueId = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${(sequence += 1)}`;
 
 /**
  * A start that answers once the workflow's first activity has run (the shape of POST /cases, which
@@ -134,7 +134,7 @@ function startWithOneActivity(client: Client): Promise<number> {
  * leaves a backlog of workflow tasks, which would otherwise queue ahead of the next baseline's
  * tasks and take the CPU from the next app measurement (the first full run had p95s of 10–15 s).
  */
-async function drainEmptyWorkflows(client: Client): Promise<void> {
+export async function drainEmptyWorkflows(client: Client): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { count } = await client.workflow.count(`WorkflowType = 'emptyWorkflow' AND ExecutionStatus = 'Running'`);

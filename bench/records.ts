@@ -14,6 +14,14 @@ export interface BenchContacts {
 /** The first-response warning of the timer benchmark's cases: the shortest the minute-grained sla_kpis allow. */
 export const SLA_WARN_MINUTES = 1;
 
+const GOLD_DOMAIN = 'contoso-gold.example';
+
+/** The email address of a bench contact (the email intake knows the sender by it). */
+export function benchContactEmail(group: string, index: number, domain = GOLD_DOMAIN): string {
+  return `bench-${group}-${index + 1}@${domain}`;
+}
+
+
 /**
  * Readies a records database before the app opens it (PGlite is one process's at a time): migrated,
  * the demo data, and the bench's contacts. The API's rate limit is per signed-in user (20
@@ -30,12 +38,12 @@ export async function prepareRecords(target: DatabaseTarget, perGroup: number): 
         account_id: accountId,
         first_name: 'Bench',
         last_name: `${group} ${index + 1}`,
-        email: `bench-${group}-${index + 1}@${domain}`,
+        email: benchContactEmail(group, index, domain),
       }));
       const inserted = await db('contacts').insert(rows).returning<{ id: string }[]>('id');
       return inserted.map((row) => row.id);
     };
-    return { gold: await contacts('gold', DEMO.goldAccountId, 'contoso-gold.example'), sla: await contacts('sla', slaAccountId, 'bench-sla.example') };
+    return { gold: await contacts('gold', DEMO.goldAccountId, GOLD_DOMAIN), sla: await contacts('sla', slaAccountId, 'bench-sla.example') };
   } finally {
     await db.destroy();
   }

@@ -96,16 +96,18 @@ export function evaluateTargets(input: { comparisons: readonly ComparedFigures[]
       verdicts.push(verdict('case opening throughput ≥ 0.5× bare start', where(c), c.app.perSecond / c.baseline.perSecond, TARGETS.openingThroughput, 'at least', 'ratio'));
       verdicts.push(verdict('case opening p99 ≤ 3× bare start p99', where(c), c.app.p99 / c.baseline.p99, TARGETS.openingP99, 'at most', 'ratio'));
     }
-    if (c.benchmark === 'case action (customer note)' && c.baselineKind === 'update') {
-      verdicts.push(verdict('case action p50 ≤ 2× bare Update p50', where(c), c.app.p50 / c.baseline.p50, TARGETS.actionP50, 'at most', 'ratio'));
+    if ((c.benchmark === 'case action (customer note)' || c.benchmark === 'case action (agent reply)') && c.baselineKind === 'update') {
+      const action = c.benchmark === 'case action (agent reply)' ? 'agent reply' : 'customer note';
+      verdicts.push(verdict('case action p50 ≤ 2× bare Update p50', `${where(c)}, ${action}`, c.app.p50 / c.baseline.p50, TARGETS.actionP50, 'at most', 'ratio'));
     }
-    if (c.benchmark === 'bot turn (status)' && c.baselineKind === 'echo') {
+    if ((c.benchmark === 'bot turn (status)' || c.benchmark === 'bot turn (take next)') && c.baselineKind === 'echo') {
+      const turn = c.benchmark === 'bot turn (take next)' ? 'take next' : 'status';
       const update = find(c.database, 'case action (customer note)', c.concurrency, 'update');
       if (update) {
         const limit = c.baseline.p50 + TARGETS.botP50UpdateFactor * update.baseline.p50;
-        verdicts.push(verdict('bot turn p50 ≤ echo p50 + 1.5× bare Update p50', where(c), c.app.p50, limit, 'at most', 'ms'));
+        verdicts.push(verdict('bot turn p50 ≤ echo p50 + 1.5× bare Update p50', `${where(c)}, ${turn}`, c.app.p50, limit, 'at most', 'ms'));
       }
-      verdicts.push(verdict('bot turn p99 ≤ 1 s', where(c), c.app.p99, TARGETS.botP99Ms, 'at most', 'ms'));
+      verdicts.push(verdict('bot turn p99 ≤ 1 s', `${where(c)}, ${turn}`, c.app.p99, TARGETS.botP99Ms, 'at most', 'ms'));
     }
     if (c.benchmark === 'SLA warning lateness' && c.baselineKind === 'timer') {
       verdicts.push(verdict('SLA warning lateness p99 ≤ 1.5× bare timer p99', where(c), c.app.p99 / c.baseline.p99, TARGETS.slaP99, 'at most', 'ratio'));

@@ -1,9 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
@@ -13,12 +10,10 @@ import { freePort } from '../../app/process/network';
 import { createNotificationOutbox } from '../../db/repositories/notification-outbox.repository';
 import { DEMO } from '../../db/seeds/demo';
 import { createMailDelivery, type MailDelivery } from '../../email/mail-delivery';
-import { bundleCaseWorkflows } from '../support/case-harness';
-import { CHROMIUM, launchChromium, requireChromium } from '../support/chromium';
-import { buildDeskOnce } from '../support/desk-build';
+import { expectAccessible, SHOTS, signInOnPage, startBrowserApp, type BrowserApp } from '../support/browser-app';
+import { requireChromium } from '../support/chromium';
 import { eventually } from '../support/eventually';
-import { startApp, type RunningApp } from '../support/http-app';
-import { startLocalTemporal } from '../support/temporal';
+import type { RunningApp } from '../support/http-app';
 
 /**
  * The canonical scenario (../shared/DOMAIN.md) entirely through the web app, in headless Chromium
@@ -29,11 +24,10 @@ import { startLocalTemporal } from '../support/temporal';
  * an operator reads the case's workflow history page and runs its replay check.
  * Screenshots: test-results/screenshots/canonical-*.png (git-ignored).
  */
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const TEMPORAL_UI_URL = 'http://temporal-ui.example:8080';
 const SUBJECT = 'Printer shows offline and will not print';
 
-let temporal: TestWorkflowEnvironment | undefined;
+let started: BrowserApp | undefined;
 let app: RunningApp | undefined;
 let browser: Browser | undefined;
 let smtpPort = 0;
@@ -57,22 +51,10 @@ async function newPage(who: string, width = 1280, height = 900): Promise<Page> {
   return page;
 }
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${app!.baseUrl}/`);
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill('demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (page: Page, username: string): Promise<void> => signInOnPage(page, app!.baseUrl, username);
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `canonical-${name}.png`), fullPage: true });
-}
-
-/** No serious or critical axe violation (Fluent's focus sentinels left out, as in web-desk.test.ts). */
-async function expectAccessible(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-  expect(bad).toEqual([]);
 }
 
 /** The outbox as the customer's mailbox: delivers what is due to .eml files and returns them parsed. */
@@ -89,25 +71,19 @@ async function mailbox(): Promise<{ to: string; subject: string; text: string }[
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  mkdirSync(SHOTS, { recursive: true });
-  buildDeskOnce();
-  const [environment, bundle] = await Promise.all([startLocalTemporal(), bundleCaseWorkflows()]);
-  temporal = environment;
   smtpPort = await freePort();
-  app = await startApp(temporal, 'postgres', bundle, { SMTP_LISTEN_PORT: String(smtpPort), TEMPORAL_UI_URL });
+  started = await startBrowserApp({ SMTP_LISTEN_PORT: String(smtpPort), TEMPORAL_UI_URL });
+  if (!started) return;
+  ({ app, browser } = started);
   outboxDir = await mkdtemp(join(tmpdir(), 'caseflow-canonical-outbox-'));
   // The worker side's mail delivery, writing .eml files; links point at this app.
   delivery = createMailDelivery({ outbox: createNotificationOutbox(app.database.db), transport: 'outbox', from: 'support@caseflow.local', outboxDir, publicBaseUrl: app.baseUrl, logger: pino({ level: 'silent' }) });
-  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
-  await browser?.close();
   delivery?.close();
-  await app?.stop();
-  await temporal?.teardown();
+  await started?.stop();
   if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
 }, 60_000);
 

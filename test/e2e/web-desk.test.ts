@@ -1,16 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../db/seeds/demo';
-import { bundleCaseWorkflows } from '../support/case-harness';
-import { buildDeskOnce } from '../support/desk-build';
+import { expectAccessible, SHOTS, signInOnPage, startBrowserApp, type BrowserApp } from '../support/browser-app';
+import { requireChromium } from '../support/chromium';
 import { eventually } from '../support/eventually';
-import { startApp, type RunningApp } from '../support/http-app';
-import { startLocalTemporal } from '../support/temporal';
+import type { RunningApp } from '../support/http-app';
 
 /**
  * The web desk in headless Chromium against the whole app: a customer opens a case in the portal,
@@ -18,9 +13,7 @@ import { startLocalTemporal } from '../support/temporal';
  * survey page of the resolved case is answered in the browser. Screenshots go to
  * test-results/screenshots/ (git-ignored) for a person to look at.
  */
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
-
-let temporal: TestWorkflowEnvironment;
+let started: BrowserApp | undefined;
 let app: RunningApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -43,49 +36,25 @@ async function newPage(width = 1280, height = 860): Promise<Page> {
 /** Console errors of every page opened (besides refusals the page shows): a test that cares expects none. */
 const consoleErrors: string[] = [];
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${app.baseUrl}/`);
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill('demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (page: Page, username: string): Promise<void> => signInOnPage(page, app.baseUrl, username);
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-/**
- * No serious or critical accessibility violation on the page as it is now. Fluent UI's focus
- * manager (tabster) puts aria-hidden focus sentinels around tab lists and groups that hand focus on
- * at once; axe counts them as "aria-hidden-focus", so they are left out.
- */
-async function expectAccessible(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-  expect(bad).toEqual([]);
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  mkdirSync(SHOTS, { recursive: true });
-  // The app serves the desk from its build: build it from the current sources.
-  buildDeskOnce();
-  const [environment, bundle] = await Promise.all([startLocalTemporal(), bundleCaseWorkflows()]);
-  temporal = environment;
-  app = await startApp(temporal, 'postgres', bundle);
-  browser = await launchChromium();
+  started = await startBrowserApp();
+  if (started) ({ app, browser } = started);
 }, 180_000);
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
-  await browser?.close();
-  await app?.stop();
-  await temporal?.teardown();
+  await started?.stop();
 });
 
 describe('the web desk in a browser', () => {
   it('alice opens a case in the portal; gina finds it in her inbox, accepts and replies; alice sees the reply', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+    requireChromium();
 
     // The customer's portal: a new case.
     const alice = await newPage();
@@ -169,7 +138,7 @@ describe('the web desk in a browser', () => {
   }, 150_000);
 
   it('the survey email link opens a page that takes the answer in the browser, once', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}`);
+    requireChromium();
     const [alice, gina] = await Promise.all([app.login('alice'), app.login('gina')]);
     const opened = (await (await app.request('POST', '/cases', { token: alice, body: { title: 'Invoice shows the wrong address' } })).json()) as { caseNumber: string };
     const n = opened.caseNumber;
@@ -212,7 +181,7 @@ describe('the web desk in a browser', () => {
   });
 
   it('take next accepts the most urgent waiting case, the agent works it to resolved; an operator reads its workflow history', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}`);
+    requireChromium();
     const alice = await app.login('alice');
     const opened = (await (await app.request('POST', '/cases', { token: alice, body: { title: 'VPN asks for the password twice' } })).json()) as { caseNumber: string };
 
@@ -258,7 +227,7 @@ describe('the web desk in a browser', () => {
   }, 150_000);
 
   it('a supervisor assigns, takes back and changes priority; the agent takes next from a live inbox and logs and completes an activity', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}`);
+    requireChromium();
     consoleErrors.length = 0;
     const alice = await app.login('alice');
 

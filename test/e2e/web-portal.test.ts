@@ -1,23 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleCaseWorkflows } from '../support/case-harness';
-import { CHROMIUM, launchChromium, requireChromium } from '../support/chromium';
-import { buildDeskOnce } from '../support/desk-build';
+import { expectAccessible, SHOTS, signInOnPage, startBrowserApp, type BrowserApp } from '../support/browser-app';
+import { requireChromium } from '../support/chromium';
 import { eventually } from '../support/eventually';
-import { startApp, type RunningApp } from '../support/http-app';
-import { startLocalTemporal } from '../support/temporal';
+import type { RunningApp } from '../support/http-app';
 
 /**
  * The customers' portal in headless Chromium at a phone's width: knowledge suggestions while the
  * customer describes the problem, opening a case, withdrawing it and reopening it within the window.
  */
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
-
-let temporal: TestWorkflowEnvironment;
+let started: BrowserApp | undefined;
 let app: RunningApp;
 let browser: Browser;
 let context: BrowserContext | undefined;
@@ -33,38 +26,21 @@ async function phonePage(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-async function expectAccessible(page: Page): Promise<void> {
-  // Fluent UI's focus sentinels (tabster) are aria-hidden and focusable by design: left out, as in web-desk.test.ts.
-  const { violations } = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-  expect(bad).toEqual([]);
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  mkdirSync(SHOTS, { recursive: true });
-  buildDeskOnce();
-  const [environment, bundle] = await Promise.all([startLocalTemporal(), bundleCaseWorkflows()]);
-  temporal = environment;
-  app = await startApp(temporal, 'postgres', bundle);
-  browser = await launchChromium();
+  started = await startBrowserApp();
+  if (started) ({ app, browser } = started);
 }, 240_000);
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await app?.stop();
-  await temporal?.teardown();
+  await started?.stop();
 });
 
 describe('the customers portal in a browser, 390 px wide', () => {
   it('suggests articles as the customer types, opens the case, withdraws it and reopens it', async () => {
     requireChromium();
     const { page, errors } = await phonePage();
-    await page.goto(`${app.baseUrl}/`);
-    await page.getByLabel('User name').fill('alice');
-    await page.getByLabel('Password').fill('demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnPage(page, app.baseUrl, 'alice');
     await page.getByRole('heading', { name: 'My cases' }).waitFor();
 
     // Typing the problem brings the matching article, readable in place.

@@ -38,6 +38,18 @@ describe("the bench's verdicts on issue #13's targets", () => {
     expect(alone.filter((v) => v.target.startsWith('bot'))).toHaveLength(1);
   });
 
+  it("judges an agent's reply against the bare Update as a note is, and says which action each verdict is for", () => {
+    const note = compared('case action (customer note)', 'update', figures(10, 30, 60), figures(100, 20, 40));
+    const reply = compared('case action (agent reply)', 'update', figures(10, 50, 90), figures(100, 20, 40));
+    const verdicts = evaluateTargets({ comparisons: [note, reply] });
+    expect(verdicts.map((v) => [v.where, v.measured, v.pass])).toEqual([
+      ['postgres c=8, customer note', 1.5, true],
+      ['postgres c=8, agent reply', 2.5, false],
+    ]);
+    // Openings by email or chat are reported beside the bare start, but the targets are POST /cases's.
+    expect(evaluateTargets({ comparisons: [compared('case opening by email', 'start', figures(1, 500, 900), figures(100, 10, 20))] })).toEqual([]);
+  });
+
   it('holds SLA lateness to 1.5× the bare timer and under a second', () => {
     const verdicts = evaluateTargets({ comparisons: [compared('SLA warning lateness', 'timer', figures(Number.NaN, 100, 200), figures(Number.NaN, 80, 180), 48)] });
     expect(verdicts.map((v) => v.pass)).toEqual([true, true]);

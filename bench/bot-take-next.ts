@@ -1,0 +1,65 @@
+import { DEMO } from '../db/seeds/demo';
+import { openCase } from './api-client';
+import { CHAT_TURNS_PER_SECOND, createChatTurns } from './chat-turns';
+import { runCalls } from './measure';
+import { compare, limitsFor, type PhaseContext, type PhaseResults } from './phases';
+import { say } from './progress';
+import { inPool } from './pool';
+
+/**
+ * Benchmark 3, the agent's side: "take next" in chat (the bot accepts the most urgent waiting case
+ * of the agent's queues through the accept Update, then shows it), against an echo bot's turn on
+ * the same server, adapter and route. The demo gold agent takes cases the bench customers opened
+ * just before into the Gold queue, one conversation per load connection.
+ */
+export async function botTakeNext(context: PhaseContext, results: PhaseResults): Promise<void> {
+  const { baseUrl, tokens, database } = context;
+  const { connector, echoUrl } = context.bot;
+  say(`${database}: bot turns ("take next" by an agent through /api/messages)`);
+  const send = createChatTurns(connector, `bench-take-${database}`);
+  const agent = (slot: number) => ({ conversation: `bench-take-next-${database}-${slot}`, user: { id: `bench-agent-${database}-${slot}`, name: DEMO.usernames.goldAgent } });
+  const turn = (url: string, slot: number, text: string) => send(url, agent(slot).conversation, agent(slot).user, text);
+  const slots = Math.max(...context.settings.concurrencies);
+  for (let slot = 0; slot < slots; slot += 1) await turn(baseUrl, slot, `link ${DEMO.usernames.goldAgent}`);
+
+  // Enough waiting cases for every turn at the paced rate (each take next accepts one), and a few spare.
+  const perLoad = Math.min(context.settings.maxCount, Math.ceil((context.settings.durationMs / 1_000) * CHAT_TURNS_PER_SECOND) + 1);
+  const needed = perLoad * context.settings.concurrencies.length + 5;
+  say(`  opening ${needed} cases for the agent to take`);
+  let opened = 0;
+  await inPool(needed, 8, async (index) => {
+    await openCase(baseUrl, tokens[index % tokens.length]!, `Waiting for take next ${index + 1}`);
+    opened += 1;
+  });
+  const took = (reply: string): boolean => /You took/.test(reply);
+  const warm = await turn(baseUrl, 0, 'take next');
+  if (!took(warm.reply)) throw new Error(`"take next" took nothing: ${JSON.stringify(warm.reply.slice(0, 200))}`);
+
+  for (const concurrency of context.settings.concurrencies) {
+    const echoLimits = limitsFor(context, 'echo bot turn (take next)', concurrency);
+    const appLimits = limitsFor(context, 'bot take next turn', concurrency);
+    if (!echoLimits || !appLimits) {
+      results.skipped.push({ database, benchmark: 'bot turn (take next)', concurrency, why: 'the --max-minutes budget was spent' });
+      continue;
+    }
+    const echo = await runCalls({ ...echoLimits, maxCount: perLoad }, (caller) => turn(echoUrl, caller, 'take next'));
+    let nothing = 0;
+    const app = await runCalls({ ...appLimits, maxCount: perLoad }, async (caller) => {
+      const answered = await turn(baseUrl, caller, 'take next');
+      if (!took(answered.reply)) {
+        nothing += 1;
+        throw new Error(`"take next" took nothing: ${answered.reply.slice(0, 120)}`);
+      }
+    });
+    results.comparisons.push(
+      compare(
+        database,
+        'bot turn (take next)',
+        concurrency,
+        { what: '"take next" by the gold agent at /api/messages (accepts the most urgent waiting case, then shows it; 200 once the reply is sent)', measured: app },
+        { what: 'echo ActivityHandler behind the same restify server, adapter and route', kind: 'echo', measured: echo },
+        `both paced at ${CHAT_TURNS_PER_SECOND} turns/s (the API's per-IP limit on /api/messages), so compare latencies, not rates; ${opened} cases were opened for it${nothing > 0 ? `; ${nothing} turns found nothing left to take` : ''}`,
+      ),
+    );
+  }
+}
