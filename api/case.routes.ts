@@ -163,14 +163,15 @@ export function caseRoutes(deps: CaseRouteDependencies): RouteDefinition[] {
       summary: "Take next: accept the most urgent case waiting in the caller's queues (the nearest running deadline, then priority, then age)",
       roles: STAFF,
       body: takeNextBody,
+      headers: [{ name: 'Idempotency-Key', description: 'Repeat the request with the same key to get the case it took, never a second one', schema: idempotencyKey }],
       responses: { 200: { description: 'The case now in your work (two agents never get the same one)', schema: caseRecordSchema, headers: { Location: 'The case: /cases/{caseNumber}' } } },
       errors: {
         404: "Nothing waits in the caller's queues (or the queue given), or the caller is in no queue",
         422: 'queueId is not a queue the caller is a member of',
       },
       reachesTemporal: true,
-      handler: async ({ actor, body }) => {
-        const taken = await deps.caseWork.takeNext(actor!, body.queueId);
+      handler: async ({ actor, body, req }) => {
+        const taken = await deps.caseWork.takeNext(actor!, body.queueId, requestKey(req.header('idempotency-key')));
         return { status: 200, body: recordFor(actor!, taken), headers: { location: `/cases/${taken.caseNumber}` } };
       },
     }),

@@ -5,6 +5,7 @@ import type * as Commands from '../domain/case-commands';
 import type { CaseRecord, CaseRepository } from '../db/repositories/case.repository';
 import type { KnowledgeRepository } from '../db/repositories/knowledge.repository';
 import type { QueueRepository } from '../db/repositories/queue.repository';
+import type { TakeNextRequestRepository } from '../db/repositories/take-next-request.repository';
 import type { UserRepository } from '../db/repositories/user.repository';
 import type { CaseView } from '../workflows/case-state';
 import * as messages from '../workflows/messages';
@@ -75,6 +76,8 @@ export interface CaseWorkDependencies {
   readonly users: Pick<UserRepository, 'findRole'>;
   readonly knowledge: Pick<KnowledgeRepository, 'findPublishedById'>;
   readonly products: { productExists(id: string): Promise<boolean> };
+  /** Which case a take-next request (by its Idempotency-Key) took; without it, take next has no key. */
+  readonly takeNextRequests?: Pick<TakeNextRequestRepository, 'find' | 'remember'>;
   /** How long an action or a look at the case's state may wait for its workflow; then 503. Default 10 s. */
   readonly answerWithinMs?: number;
 }
@@ -153,28 +156,45 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
      * them). The candidates come from the read model, which may lag; the accept Update decides, so
      * when two agents race for one case the workflow refuses the second, who gets the next
      * candidate. NotFoundError when nothing waits.
+     *
+     * With an `idempotencyKey`, the case each candidate is tried under is remembered first and the
+     * accept's Update id comes from the key: a retry of a request whose answer was lost asks the
+     * remembered case again (Temporal answers a repeated Update id with the first outcome), so it
+     * gets the same case rather than taking a second one.
      */
-    async takeNext(actor: Actor, queueId?: string): Promise<CaseRecord> {
+    async takeNext(actor: Actor, queueId?: string, idempotencyKey?: string): Promise<CaseRecord> {
       if (!isStaff(actor)) throw new ForbiddenError('only agents, supervisors and administrators take cases');
       if (queueId !== undefined && !actor.queueIds.includes(queueId)) throw new ValidationError('you are not a member of that queue', 'queueId');
+      const requests = idempotencyKey === undefined ? undefined : deps.takeNextRequests;
+      const key = requests ? `take-next:${idempotencyKey}` : undefined;
+      const take = async (caseNumber: string): Promise<CaseRecord | undefined> => {
+        let view: CaseView;
+        try {
+          view = await service.act(caseNumber, actor, 'accept', {}, key);
+        } catch (error) {
+          // Taken by someone else first, moved, or closed meanwhile: the next one.
+          if (error instanceof ConflictError || error instanceof ForbiddenError || error instanceof NotFoundError) return undefined;
+          throw error;
+        }
+        const record = await visibleCase(caseNumber, actor);
+        return { ...record, ownerUserId: view.ownerUserId ?? actor.userId, status: view.status };
+      };
+      const remembered = requests && idempotencyKey ? await requests.find(actor.userId, idempotencyKey) : undefined;
+      if (remembered) {
+        const again = await take(remembered);
+        if (again) return again;
+      }
       const queueIds = queueId === undefined ? actor.queueIds : [queueId];
       if (queueIds.length === 0) throw new NotFoundError('you are not a member of any queue, so there is nothing to take');
-      const tried = new Set<string>();
+      const tried = new Set<string>(remembered ? [remembered] : []);
       // Two rounds: a candidate lost to another agent is usually still "waiting" in a lagging read model.
       for (let round = 0; round < 2; round++) {
         const candidates = (await deps.queues.waitingCaseNumbers(queueIds, TAKE_NEXT_CANDIDATES)).filter((n) => !tried.has(n));
         for (const caseNumber of candidates) {
           tried.add(caseNumber);
-          let view: CaseView;
-          try {
-            view = await service.act(caseNumber, actor, 'accept', {});
-          } catch (error) {
-            // Taken by someone else first, moved, or closed meanwhile: the next one.
-            if (error instanceof ConflictError || error instanceof ForbiddenError || error instanceof NotFoundError) continue;
-            throw error;
-          }
-          const record = await visibleCase(caseNumber, actor);
-          return { ...record, ownerUserId: view.ownerUserId ?? actor.userId, status: view.status };
+          if (requests && idempotencyKey) await requests.remember(actor.userId, idempotencyKey, caseNumber);
+          const taken = await take(caseNumber);
+          if (taken) return taken;
         }
         if (candidates.length === 0) break;
       }

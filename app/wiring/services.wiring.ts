@@ -15,6 +15,7 @@ import { createSignInGuard } from '../../services/sign-in-guard';
 import { createUsersService } from '../../services/users.service';
 import { createCaseHistoryService } from '../../services/case-history.service';
 import { createCaseWorkService } from '../../services/case-work.service';
+import { createTakeNextRequestRepository } from '../../db/repositories/take-next-request.repository';
 import { createCaseService } from '../../services/case.service';
 import { createReplayCheck } from '../../services/replay-check';
 import { workflowBundleSource } from '../temporal/bundle-workflows';
@@ -49,6 +50,7 @@ export function createAppServices(config: AppConfig, db: Database, temporal: Cli
       users,
       knowledge,
       products: createDirectoryRepository(db),
+      takeNextRequests: createTakeNextRequestRepository(db),
       answerWithinMs: config.caseAnswerTimeoutMs,
     }),
     history: createCaseHistoryService({ temporal, namespace: config.temporal.namespace, names: (ids) => timelineNames.names(ids), ...(webUiUrl ? { webUiUrl } : {}) }),

@@ -16,6 +16,7 @@ import * as caseProblems from './0014_case_problems';
 import * as signInAudit from './0015_sign_in_audit';
 import * as emailMessageSender from './0016_email_message_sender';
 import * as casesUpdatedAt from './0017_cases_updated_at';
+import * as takeNextRequests from './0018_take_next_requests';
 
 /**
  * Every migration, keyed by the name recorded in knex_migrations. Keys are applied in sorted order
@@ -39,4 +40,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '0015_sign_in_audit': signInAudit,
   '0016_email_message_sender': emailMessageSender,
   '0017_cases_updated_at': casesUpdatedAt,
+  '0018_take_next_requests': takeNextRequests,
 };

@@ -97,6 +97,29 @@ describe('take next (POST /cases/take-next)', () => {
     expect(winner.caseNumber).toBe(only);
   });
 
+  it('with an Idempotency-Key, a retry after a lost answer gets the case the first request took, not a second one', async () => {
+    await drainGold();
+    const first = await open('Monitor flickers');
+    const second = await open('Mouse double-clicks');
+    const headers = { 'idempotency-key': 'take-next-retry-0001' };
+    const taken = await app.request('POST', '/cases/take-next', { token: tokens.gina!, body: { queueId: goldQueueId }, headers });
+    expect(taken.status).toBe(200);
+    expect(((await taken.json()) as { caseNumber: string }).caseNumber).toBe(first);
+    // The answer was "lost": the desk sends the same request again.
+    const again = await app.request('POST', '/cases/take-next', { token: tokens.gina!, body: { queueId: goldQueueId }, headers });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { caseNumber: string }).caseNumber).toBe(first);
+    const stillWaiting = (await (await app.request('GET', `/cases/${second}/state`, { token: tokens.sue! })).json()) as { ownerUserId: string | null; status: string };
+    expect(stillWaiting.ownerUserId).toBeNull();
+    // Another key is another request: the next case.
+    const next = await app.request('POST', '/cases/take-next', { token: tokens.gina!, body: { queueId: goldQueueId }, headers: { 'idempotency-key': 'take-next-retry-0002' } });
+    expect(((await next.json()) as { caseNumber: string }).caseNumber).toBe(second);
+    // A key that is not one answers 422 naming the header, and takes nothing.
+    const bad = await app.request('POST', '/cases/take-next', { token: tokens.gina!, body: { queueId: goldQueueId }, headers: { 'idempotency-key': 'no' } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(await bad.json())).toContain('idempotency-key');
+  });
+
   it('refuses a queue the caller is not in (422) and customers (403)', async () => {
     const notMine = await takeNext('sam');
     expect(notMine.status).toBe(422);

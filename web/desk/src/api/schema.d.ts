@@ -1383,7 +1383,10 @@ export interface operations {
     postCasesTakeNext: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat the request with the same key to get the case it took, never a second one */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

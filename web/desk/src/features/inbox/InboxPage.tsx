@@ -1,8 +1,8 @@
 import { Button, makeStyles, mergeClasses, Tab, TabList, Text, tokens } from '@fluentui/react-components';
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ProblemBar } from '../../components/ProblemBar';
-import { api, unwrap, type Me } from '../../lib/api-client';
+import { api, idempotencyKey, unwrap, type Me } from '../../lib/api-client';
 import { navigate } from '../../lib/router';
 import { CaseTable } from './CaseTable';
 import { useCaseListEvents, useCases, useQueues, type CaseListQuery } from './inbox.api';
@@ -59,10 +59,19 @@ export function InboxPage({ me }: { me: Me }) {
   const cases = useCases({ ...VIEWS[view].query(me), ...filterQuery(filters, me), limit: 50 }, live);
   const takeFrom = filters.queueId && myQueues.some((q) => q.id === filters.queueId && q.isMember) ? filters.queueId : undefined;
 
-  /** POST /cases/take-next: the server accepts the most urgent waiting case of the chosen (or all my) queues; two agents never get the same one. */
+  /**
+   * POST /cases/take-next: the server accepts the most urgent waiting case of the chosen (or all my)
+   * queues; two agents never get the same one. The key is kept until a take succeeds, so clicking
+   * again after a lost answer gets the case that request took, not a second one.
+   */
+  const takeKey = useRef<string | null>(null);
   const takeNext = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/cases/take-next', { body: takeFrom ? { queueId: takeFrom } : {} })).caseNumber,
+    mutationFn: async () => {
+      takeKey.current ??= idempotencyKey();
+      return unwrap(await api.POST('/cases/take-next', { params: { header: { 'Idempotency-Key': takeKey.current } }, body: takeFrom ? { queueId: takeFrom } : {} })).caseNumber;
+    },
     onSuccess: async (caseNumber) => {
+      takeKey.current = null;
       await queryClient.invalidateQueries({ queryKey: ['cases'] });
       navigate(`/cases/${caseNumber}`);
     },
