@@ -1,7 +1,7 @@
 import { DEMO } from '../db/seeds/demo';
 import { openCase } from './api-client';
 import { CHAT_TURNS_PER_SECOND, createChatTurns } from './chat-turns';
-import { runCalls } from './measure';
+import { measureValues, runCalls } from './measure';
 import { compare, limitsFor, type PhaseContext, type PhaseResults } from './phases';
 import { say } from './progress';
 import { inPool } from './pool';
@@ -42,15 +42,23 @@ export async function botTakeNext(context: PhaseContext, results: PhaseResults):
       results.skipped.push({ database, benchmark: 'bot turn (take next)', concurrency, why: 'the --max-minutes budget was spent' });
       continue;
     }
-    const echo = await runCalls({ ...echoLimits, maxCount: perLoad }, (caller) => turn(echoUrl, caller, 'take next'));
+    // runCalls drives the load; the latencies are the turns' own (the pacing wait before each is left out).
+    const echoTurns: number[] = [];
+    const echoLoad = await runCalls({ ...echoLimits, maxCount: perLoad }, async (caller) => {
+      echoTurns.push((await turn(echoUrl, caller, 'take next')).ms);
+    });
+    const echo = { ...measureValues(echoTurns, echoLoad.failures, echoLoad.outcomes), seconds: echoLoad.seconds, perSecond: echoLoad.perSecond };
     let nothing = 0;
-    const app = await runCalls({ ...appLimits, maxCount: perLoad }, async (caller) => {
+    const appTurns: number[] = [];
+    const appLoad = await runCalls({ ...appLimits, maxCount: perLoad }, async (caller) => {
       const answered = await turn(baseUrl, caller, 'take next');
       if (!took(answered.reply)) {
         nothing += 1;
         throw new Error(`"take next" took nothing: ${answered.reply.slice(0, 120)}`);
       }
+      appTurns.push(answered.ms);
     });
+    const app = { ...measureValues(appTurns, appLoad.failures, appLoad.outcomes), seconds: appLoad.seconds, perSecond: appLoad.perSecond };
     results.comparisons.push(
       compare(
         database,
