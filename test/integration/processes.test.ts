@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from 'restify';
 import { StartupError } from '../../app/process/lifecycle';
-import { freePort, listen } from '../../app/process/network';
+import { close, freePort, listen } from '../../app/process/network';
 import { livePidIn, lockDataDir, writePidFile } from '../../app/process/pid-files';
 import { startDevServer } from '../../app/temporal/dev-server';
 
@@ -75,5 +75,36 @@ describe('a taken port', () => {
     } finally {
       first.close();
     }
+  });
+});
+
+describe('stopping the HTTP server', () => {
+  it('waits for a handler whose client has hung up, so what it uses is not stopped under it', async () => {
+    const server = createServer();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let handlerFinished = false;
+    let handlerStarted!: () => void;
+    const started = new Promise<void>((resolve) => (handlerStarted = resolve));
+    server.get('/slow', async (_req, res) => {
+      handlerStarted();
+      await released; // a database call still running
+      handlerFinished = true;
+      res.send(200, { ok: true });
+    });
+    const port = await freePort();
+    await listen(server, '127.0.0.1', port);
+    const client = new AbortController();
+    const request = fetch(`http://127.0.0.1:${port}/slow`, { signal: client.signal }).catch(() => undefined);
+    await started;
+    client.abort(); // the client hangs up; the handler goes on
+    await request;
+    let closed = false;
+    const closing = close(server, 10_000).then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(handlerFinished).toBe(true);
   });
 });
