@@ -248,8 +248,13 @@ function translate(error: unknown, caseNumber: string): Error {
         return new ValidationError(failure.message, field);
       }
       case 'IllegalTransition':
-      case 'NotReady':
         return new ConflictError(failure.message, details);
+      case 'NotReady':
+        // The case's workflow has not finished opening it (its first task is being retried, e.g.
+        // after a worker died mid-task, while the row it wrote is already readable): a moment's
+        // wait, not a conflict. A 409 here made clients give up on an action that a retry does
+        // (the soak's accept after a worker kill). Nothing was done: a retry is safe.
+        return new UnavailableError(`${failure.message.replace(/; try again in a moment$/, '')}: try again in a moment.`, 1);
     }
   }
   // An update to a workflow that has completed (a closed case) fails with this message.
