@@ -49,11 +49,15 @@ export async function botTakeNext(context: PhaseContext, results: PhaseResults):
     });
     const echo = { ...measureValues(echoTurns, echoLoad.failures, echoLoad.outcomes), seconds: echoLoad.seconds, perSecond: echoLoad.perSecond };
     let nothing = 0;
+    const instead = new Set<string>();
     const appTurns: number[] = [];
     const appLoad = await runCalls({ ...appLimits, maxCount: perLoad }, async (caller) => {
       const answered = await turn(baseUrl, caller, 'take next');
       if (!took(answered.reply)) {
         nothing += 1;
+        // What the bot said instead, a few distinct answers, for the report.
+        const said = answered.reply.slice(0, 160) || '(no reply)';
+        if (instead.size < 3) instead.add(said);
         throw new Error(`"take next" took nothing: ${answered.reply.slice(0, 120)}`);
       }
       appTurns.push(answered.ms);
@@ -66,7 +70,7 @@ export async function botTakeNext(context: PhaseContext, results: PhaseResults):
         concurrency,
         { what: '"take next" by the gold agent at /api/messages (accepts the most urgent waiting case, then shows it; 200 once the reply is sent)', measured: app },
         { what: 'echo ActivityHandler behind the same restify server, adapter and route', kind: 'echo', measured: echo },
-        `both paced at ${CHAT_TURNS_PER_SECOND} turns/s (the API's per-IP limit on /api/messages), so compare latencies, not rates; ${opened} cases were opened for it${nothing > 0 ? `; ${nothing} turns found nothing left to take` : ''}`,
+        `both paced at ${CHAT_TURNS_PER_SECOND} turns/s (the API's per-IP limit on /api/messages), so compare latencies, not rates; ${opened} cases were opened for it${nothing > 0 ? `; ${nothing} turns took no case; the bot said: ${[...instead].map((text) => JSON.stringify(text)).join(', ')}` : ''}`,
       ),
     );
   }
