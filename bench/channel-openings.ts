@@ -1,10 +1,8 @@
 import nodemailer from 'nodemailer';
 import { measureValues, runCalls } from './measure';
-import { compare, drainEmptyWorkflows, limitsFor, uniqueId, type PhaseContext, type PhaseResults } from './phases';
+import { compare, limitsFor, measureBareStarts, uniqueId, type PhaseContext, type PhaseResults } from './phases';
 import { benchContactEmail } from './records';
 import { say } from './progress';
-import { BASELINE_TASK_QUEUE } from './servers';
-import { emptyWorkflow } from './workflows';
 import { CHAT_TURNS_PER_SECOND, createChatTurns, type ChatTurn } from './chat-turns';
 
 /**
@@ -17,12 +15,9 @@ import { CHAT_TURNS_PER_SECOND, createChatTurns, type ChatTurn } from './chat-tu
 /** Enough turns for the longest dialog (new case, description, solved?, product, urgency, confirm). */
 const MAX_DIALOG_TURNS = 8;
 
-async function bareStarts(context: PhaseContext, concurrency: number, label: string) {
+function bareStarts(context: PhaseContext, concurrency: number, label: string) {
   const limits = limitsFor(context, `bare workflow.start (${label})`, concurrency);
-  if (!limits) return undefined;
-  const measured = await runCalls(limits, () => context.baseline.workflow.start(emptyWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: uniqueId('empty') }));
-  await drainEmptyWorkflows(context.baseline);
-  return measured;
+  return limits ? measureBareStarts(context.baseline, limits) : Promise.resolve(undefined);
 }
 
 /** Cases opened by email: one SMTP connection per message, as a sending MTA makes it, from a known contact. */

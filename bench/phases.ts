@@ -134,7 +134,7 @@ function startWithOneActivity(client: Client): Promise<number> {
  * leaves a backlog of workflow tasks, which would otherwise queue ahead of the next baseline's
  * tasks and take the CPU from the next app measurement (the first full run had p95s of 10–15 s).
  */
-export async function drainEmptyWorkflows(client: Client): Promise<void> {
+async function drainEmptyWorkflows(client: Client): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { count } = await client.workflow.count(`WorkflowType = 'emptyWorkflow' AND ExecutionStatus = 'Running'`);
@@ -145,6 +145,16 @@ export async function drainEmptyWorkflows(client: Client): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/**
+ * Bare `workflow.start` calls of the empty workflow under `limits`. A start answers before its
+ * workflow runs: the worker's backlog is run off before anything else is measured.
+ */
+export async function measureBareStarts(baseline: Client, limits: LoadLimits): Promise<Measurement> {
+  const measured = await runCalls(limits, () => baseline.workflow.start(emptyWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: uniqueId('empty') }));
+  await drainEmptyWorkflows(baseline);
+  return measured;
 }
 
 /** Benchmark 1: POST /cases as customers, against a bare workflow start (and start + one activity). */
@@ -165,11 +175,7 @@ export async function caseOpening(context: PhaseContext, results: PhaseResults):
       results.skipped.push({ database, benchmark: 'case opening', concurrency, why: 'the --max-minutes budget was spent' });
       continue;
     }
-    const bareStart = await runCalls(startLimits, () =>
-      baseline.workflow.start(emptyWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: uniqueId('empty') }),
-    );
-    // A start answers before its workflow runs: let the worker run the backlog before anything else is measured.
-    await drainEmptyWorkflows(baseline);
+    const bareStart = await measureBareStarts(baseline, startLimits);
     const bareExecute = await runCalls(executeLimits, () => startWithOneActivity(baseline));
     const tokenFor = slotCycler(tokens.length, concurrency);
     let opened = 0;

@@ -165,12 +165,12 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
     async takeNext(actor: Actor, queueId?: string, idempotencyKey?: string): Promise<CaseRecord> {
       if (!isStaff(actor)) throw new ForbiddenError('only agents, supervisors and administrators take cases');
       if (queueId !== undefined && !actor.queueIds.includes(queueId)) throw new ValidationError('you are not a member of that queue', 'queueId');
-      const requests = idempotencyKey === undefined ? undefined : deps.takeNextRequests;
-      const key = requests ? `take-next:${idempotencyKey}` : undefined;
+      // Without somewhere to remember the candidate, a key could not bring the same case back: none is used.
+      const memory = idempotencyKey !== undefined && deps.takeNextRequests ? { requests: deps.takeNextRequests, key: idempotencyKey } : undefined;
       const take = async (caseNumber: string): Promise<CaseRecord | undefined> => {
         let view: CaseView;
         try {
-          view = await service.act(caseNumber, actor, 'accept', {}, key);
+          view = await service.act(caseNumber, actor, 'accept', {}, memory && `take-next:${memory.key}`);
         } catch (error) {
           // Taken by someone else first, moved, or closed meanwhile: the next one.
           if (error instanceof ConflictError || error instanceof ForbiddenError || error instanceof NotFoundError) return undefined;
@@ -179,7 +179,7 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
         const record = await visibleCase(caseNumber, actor);
         return { ...record, ownerUserId: view.ownerUserId ?? actor.userId, status: view.status };
       };
-      const remembered = requests && idempotencyKey ? await requests.find(actor.userId, idempotencyKey) : undefined;
+      const remembered = memory && (await memory.requests.find(actor.userId, memory.key));
       if (remembered) {
         const again = await take(remembered);
         if (again) return again;
@@ -192,7 +192,7 @@ export function createCaseWorkService(deps: CaseWorkDependencies) {
         const candidates = (await deps.queues.waitingCaseNumbers(queueIds, TAKE_NEXT_CANDIDATES)).filter((n) => !tried.has(n));
         for (const caseNumber of candidates) {
           tried.add(caseNumber);
-          if (requests && idempotencyKey) await requests.remember(actor.userId, idempotencyKey, caseNumber);
+          await memory?.requests.remember(actor.userId, memory.key, caseNumber);
           const taken = await take(caseNumber);
           if (taken) return taken;
         }
